@@ -1,0 +1,14 @@
+/**
+ * A codec turns an item into bytes and back. Items cross threads by value: `encode`
+ * runs in the putting thread before the queue lock is taken, `decode` in the getting
+ * thread after it is released, on a private copy of the bytes (never on shared memory).
+ */
+export interface Codec<T = unknown> {
+  /** Recorded in the queue's handle; `from(handle)` checks that both sides agree. */
+  readonly name: string;
+  encode(value: T): Uint8Array;
+  decode(bytes: Uint8Array): T;
+}
+
+/** The built-in codecs, by name. */
+export type CodecName = 'default' | 'structured' | 'json' | 'string' | 'bytes';

@@ -1,0 +1,66 @@
+/**
+ * Public error classes. Each has a stable `code` so callers can branch without
+ * `instanceof` across realms or bundles (e.g. an error re-created on another thread).
+ */
+
+/** Raised by a non-blocking or timed `get` when no item is available (Python: `queue.Empty`). */
+export class QueueEmpty extends Error {
+  readonly code = 'ERR_QUEUE_EMPTY' as const;
+  constructor(message = 'the queue is empty') {
+    super(message);
+    this.name = 'QueueEmpty';
+  }
+}
+
+/** Raised by a non-blocking or timed `put` when the queue has no room (Python: `queue.Full`). */
+export class QueueFull extends Error {
+  readonly code = 'ERR_QUEUE_FULL' as const;
+  /** For `putMany`: how many items of the batch were inserted before the queue stayed full. */
+  inserted = 0;
+  constructor(message = 'the queue is full') {
+    super(message);
+    this.name = 'QueueFull';
+  }
+}
+
+/** Raised by `put` after `shutdown()`, and by `get` once a shut-down queue is drained (Python: `queue.ShutDown`). */
+export class QueueShutDown extends Error {
+  readonly code = 'ERR_QUEUE_SHUT_DOWN' as const;
+  /** For `putMany`: how many items of the batch were inserted before the shutdown was seen. */
+  inserted = 0;
+  constructor(message = 'the queue has been shut down') {
+    super(message);
+    this.name = 'QueueShutDown';
+  }
+}
+
+/** A value the queue's codec cannot encode (or bytes it cannot decode). The queue is unchanged. */
+export class QueueCodecError extends TypeError {
+  readonly code = 'ERR_QUEUE_CODEC' as const;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'QueueCodecError';
+  }
+}
+
+/** A handle that is not a conveyor queue handle, or one from an incompatible layout version. */
+export class QueueHandleError extends TypeError {
+  readonly code = 'ERR_QUEUE_HANDLE' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'QueueHandleError';
+  }
+}
+
+/** Shared memory that fails a consistency check (e.g. a record length outside the buffer). */
+export class QueueCorruptError extends Error {
+  readonly code = 'ERR_QUEUE_CORRUPT' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'QueueCorruptError';
+  }
+}
+
+/** The exact message CPython uses, kept so ported code and docs read the same. */
+export const TASK_DONE_TOO_MANY = 'taskDone() called too many times';
+export const NEGATIVE_TIMEOUT = "'timeout' must be a non-negative number";

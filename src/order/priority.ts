@@ -1,0 +1,190 @@
+import { W } from '../shared/layout.js';
+import { DataArea } from './memory.js';
+import { copySmall } from './fifo.js';
+import type { OrderingStore } from './types.js';
+
+/**
+ * Priority: a binary min-heap of fixed-size entries (index buffer) pointing at payloads
+ * in an arena (data buffer). Ordered by (priority, seq): lowest priority first, and equal
+ * priorities in insertion order, because seq (header F.NEXT_SEQ) only grows.
+ *
+ * Index entry i (32 bytes): f64 priority | f64 seq | u32 arena offset | u32 payload length.
+ * Arena record: [u32 payload length][u32 heap index of its entry, FREE once popped][payload].
+ * The arena is a bump allocator (HEAD = top); popped records become garbage and are
+ * squeezed out by compact() when the arena would otherwise have to grow. Each record's
+ * back-pointer lets compaction fix up the entry that points at a moved record.
+ * TAIL holds the arena's live bytes; COUNT (kept by the core) the number of entries.
+ */
+export const ENTRY_BYTES = 32;
+const ARENA_HEADER = 8;
+const FREE = 0xffffffff;
+
+export class PriorityHeap implements OrderingStore {
+  lastPriority = 0;
+  private readonly area: DataArea;
+  private readonly f64: Float64Array;
+  private readonly u32: Uint32Array;
+
+  constructor(
+    h: Int32Array,
+    data: SharedArrayBuffer,
+    private readonly index: SharedArrayBuffer,
+    private readonly seq: Float64Array,
+    private readonly seqSlot: number,
+  ) {
+    this.area = new DataArea(h, data);
+    this.f64 = new Float64Array(index);
+    this.u32 = new Uint32Array(index);
+  }
+
+  recordBytes(payloadBytes: number): number {
+    return payloadBytes + ARENA_HEADER + ENTRY_BYTES;
+  }
+
+  push(payload: Uint8Array, priority: number): void {
+    const { h, u8, dv } = this.area;
+    const n = h[W.COUNT];
+    if ((n + 1) * ENTRY_BYTES > this.index.byteLength) {
+      this.index.grow(Math.min(this.index.maxByteLength, Math.max(this.index.byteLength * 2, (n + 1) * ENTRY_BYTES)));
+    }
+    const need = payload.length + ARENA_HEADER;
+    let top = h[W.HEAD];
+    if (top + need > h[W.DATA_SIZE]) {
+      // Compact when at least half the arena is garbage, or when growing could not make
+      // room anyway; otherwise grow (amortized O(1) per push either way).
+      const garbage = top - h[W.TAIL];
+      if (garbage > 0 && (garbage >= top / 2 || top + need > this.area.buffer.maxByteLength)) top = this.compact();
+      if (top + need > h[W.DATA_SIZE]) h[W.DATA_SIZE] = this.area.growTo(top + need);
+    }
+    dv.setUint32(top, payload.length, true);
+    dv.setUint32(top + 4, n, true);
+    copySmall(u8, top + ARENA_HEADER, payload, 0, payload.length);
+    h[W.HEAD] = top + need;
+    h[W.TAIL] += need;
+    h[W.USED_BYTES] += need + ENTRY_BYTES;
+    const seq = this.seq[this.seqSlot];
+    this.seq[this.seqSlot] = seq + 1;
+    this.setEntry(n, priority, seq, top, payload.length);
+    this.siftUp(n);
+  }
+
+  peekLength(): number {
+    this.checkEntry(0);
+    return this.u32[5];
+  }
+
+  pop(out: Uint8Array, at: number): number {
+    const { h, u8, dv } = this.area;
+    const n = h[W.COUNT];
+    this.checkEntry(0);
+    const offset = this.u32[4];
+    const len = this.u32[5];
+    this.lastPriority = this.f64[0];
+    copySmall(out, at, u8, offset + ARENA_HEADER, len);
+    dv.setUint32(offset + 4, FREE, true);
+    h[W.TAIL] -= len + ARENA_HEADER;
+    h[W.USED_BYTES] -= len + ARENA_HEADER + ENTRY_BYTES;
+    if (n === 1) {
+      h[W.HEAD] = 0; // arena empty: restart at 0
+      h[W.TAIL] = 0;
+    } else {
+      this.moveEntry(n - 1, 0);
+      this.siftDown(0, n - 1);
+    }
+    return len;
+  }
+
+  clear(): void {
+    const { h } = this.area;
+    h[W.HEAD] = 0;
+    h[W.TAIL] = 0;
+    h[W.USED_BYTES] = 0;
+  }
+
+  /** Slides live records down over garbage, fixing their entries; returns the new top. */
+  private compact(): number {
+    const { h, u8, dv } = this.area;
+    const top = h[W.HEAD];
+    let src = 0;
+    let dst = 0;
+    while (src < top) {
+      const len = this.area.checkLength(dv.getUint32(src, true), top - src - ARENA_HEADER, 'arena record');
+      const owner = dv.getUint32(src + 4, true);
+      const size = len + ARENA_HEADER;
+      if (owner !== FREE) {
+        if (owner >= h[W.COUNT]) this.area.checkLength(owner, h[W.COUNT] - 1, 'heap index');
+        if (src !== dst) u8.copyWithin(dst, src, src + size);
+        this.u32[owner * 8 + 4] = dst;
+        dst += size;
+      }
+      src += size;
+    }
+    h[W.HEAD] = dst;
+    return dst;
+  }
+
+  private checkEntry(i: number): void {
+    const off = this.u32[i * 8 + 4];
+    const len = this.u32[i * 8 + 5];
+    this.area.checkLength(len, this.area.h[W.HEAD] - ARENA_HEADER, 'record');
+    this.area.checkLength(off + ARENA_HEADER + len, this.area.h[W.HEAD], 'record end');
+  }
+
+  private less(a: number, b: number): boolean {
+    const pa = this.f64[a * 4];
+    const pb = this.f64[b * 4];
+    return pa < pb || (pa === pb && this.f64[a * 4 + 1] < this.f64[b * 4 + 1]);
+  }
+
+  private setEntry(i: number, priority: number, seq: number, offset: number, len: number): void {
+    this.f64[i * 4] = priority;
+    this.f64[i * 4 + 1] = seq;
+    this.u32[i * 8 + 4] = offset;
+    this.u32[i * 8 + 5] = len;
+  }
+
+  /** Copies entry `from` into slot `to` and points its arena record back at `to`. */
+  private moveEntry(from: number, to: number): void {
+    const { f64, u32 } = this;
+    f64[to * 4] = f64[from * 4];
+    f64[to * 4 + 1] = f64[from * 4 + 1];
+    u32[to * 8 + 4] = u32[from * 8 + 4];
+    u32[to * 8 + 5] = u32[from * 8 + 5];
+    this.area.dv.setUint32(u32[to * 8 + 4] + 4, to, true);
+  }
+
+  private swap(a: number, b: number): void {
+    const { f64, u32 } = this;
+    const p = f64[a * 4];
+    const s = f64[a * 4 + 1];
+    const o = u32[a * 8 + 4];
+    const l = u32[a * 8 + 5];
+    this.moveEntry(b, a);
+    f64[b * 4] = p;
+    f64[b * 4 + 1] = s;
+    u32[b * 8 + 4] = o;
+    u32[b * 8 + 5] = l;
+    this.area.dv.setUint32(o + 4, b, true);
+  }
+
+  private siftUp(i: number): void {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(i, parent)) return;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  private siftDown(i: number, n: number): void {
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) return;
+      const r = l + 1;
+      const child = r < n && this.less(r, l) ? r : l;
+      if (!this.less(child, i)) return;
+      this.swap(i, child);
+      i = child;
+    }
+  }
+}

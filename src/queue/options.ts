@@ -1,0 +1,56 @@
+import type { Codec, CodecName } from '../codec/types.js';
+import { DEFAULT_CAPACITY, MAX_CAPACITY, MIN_CAPACITY } from '../shared/layout.js';
+
+export interface QueueOptions {
+  /** Upper bound on the number of items; <= 0 (the default) means unbounded, as in Python. May be fractional (1.3 holds 2). */
+  maxsize?: number;
+  /**
+   * Upper bound, in bytes, of the shared memory that holds the items (records plus a few
+   * bytes of header each). The memory starts at 64 KiB and doubles as needed up to this.
+   * Default 1 GiB; at most about 2 GiB.
+   */
+  capacity?: number;
+  /** How items become bytes: a built-in codec name or a custom Codec. Default 'default'. */
+  codec?: CodecName | Codec;
+}
+
+export interface AttachOptions {
+  /** A custom codec must be given again when attaching (functions do not cross threads). */
+  codec?: Codec;
+}
+
+export function checkOptionsObject(options: unknown, what: string): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${what} must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
+  return options as Record<string, unknown>;
+}
+
+export function checkMaxsize(value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number') throw new TypeError(`maxsize must be a number (<= 0 for unbounded), got ${typeof value}`);
+  if (Number.isNaN(value)) throw new RangeError('maxsize must not be NaN (use 0 for unbounded)');
+  return value;
+}
+
+export function checkCapacity(value: unknown): number {
+  if (value === undefined) return DEFAULT_CAPACITY;
+  if (typeof value !== 'number') throw new TypeError(`capacity must be a number of bytes, got ${typeof value}`);
+  if (!Number.isInteger(value) || value < MIN_CAPACITY || value > MAX_CAPACITY) {
+    throw new RangeError(`capacity must be an integer number of bytes from ${MIN_CAPACITY} to ${MAX_CAPACITY}, got ${value}`);
+  }
+  return value;
+}
+
+export function checkBlock(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'boolean') throw new TypeError(`block must be a boolean, got ${typeof value}`);
+  return value;
+}
+
+export function checkMax(value: unknown, what = 'max'): number {
+  if (typeof value !== 'number') throw new TypeError(`${what} must be a positive integer, got ${typeof value}`);
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${what} must be a positive integer, got ${value}`);
+  return value;
+}

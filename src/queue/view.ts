@@ -1,0 +1,199 @@
+import { resolveCodec } from '../codec/index.js';
+import type { Codec } from '../codec/types.js';
+import { QueueEmpty, QueueFull, QueueHandleError, QueueShutDown } from '../errors.js';
+import { createQueueMemory, validateHandle, type QueueHandle } from '../shared/handle.js';
+import type { OrderingName } from '../shared/layout.js';
+import { QueueCore, SHUT_DOWN, TakeBuffer } from './core.js';
+import { checkCapacity, checkMaxsize, checkOptionsObject, type AttachOptions, type QueueOptions } from './options.js';
+
+/** Codecs whose decode never keeps a view of its input, so it may read the scratch buffer. */
+const COPYING_CODECS = new Set(['default', 'structured', 'json', 'string']);
+
+/** One take buffer per thread: decoding happens right after the take, before any other. */
+const takeBuffer = new TakeBuffer();
+
+/** Items encoded for a put: bytes, and priorities for a priority queue. */
+export interface Encoded {
+  records: Uint8Array[];
+  priorities: number[] | null;
+}
+
+export interface ViewInit {
+  core: QueueCore;
+  codec: Codec;
+}
+
+/** Creates fresh queue memory from constructor options. */
+export function createView(ordering: OrderingName, options: QueueOptions | undefined): ViewInit {
+  const opts = checkOptionsObject(options, 'options');
+  const maxsize = checkMaxsize(opts.maxsize);
+  const capacity = checkCapacity(opts.capacity);
+  const codec = resolveCodec(opts.codec);
+  return { core: new QueueCore(createQueueMemory(ordering, codec.name, maxsize, capacity)), codec };
+}
+
+/** Attaches to memory made elsewhere; `className` names the right class in errors. */
+export function attachView(ordering: OrderingName, handle: unknown, options: AttachOptions | undefined, className: string): ViewInit {
+  const h = validateHandle(handle);
+  if (h.ordering !== ordering) {
+    const right = { fifo: 'Queue', lifo: 'LifoQueue', priority: 'PriorityQueue' }[h.ordering];
+    throw new QueueHandleError(`this handle is a ${h.ordering} queue: attach with ${right}.from() (or its async view), not ${className}.from()`);
+  }
+  const opts = checkOptionsObject(options, 'options');
+  let codec: Codec;
+  if (opts.codec !== undefined) {
+    codec = resolveCodec(opts.codec);
+    if (codec.name !== h.codec) throw new QueueHandleError(`the queue uses codec '${h.codec}' but codec '${codec.name}' was given`);
+  } else {
+    try {
+      codec = resolveCodec(h.codec);
+    } catch {
+      throw new QueueHandleError(`the queue uses the custom codec '${h.codec}': pass it again as from(handle, { codec })`);
+    }
+  }
+  return { core: new QueueCore(h), codec };
+}
+
+/**
+ * What every view of a queue shares: identity, sizes, encoding and decoding, the
+ * non-blocking operations, task accounting and shutdown. Subclasses add waiting.
+ */
+export abstract class QueueView<T> {
+  /** @internal */
+  protected readonly core: QueueCore;
+  /** @internal */
+  protected readonly codec: Codec;
+  private readonly priority: boolean;
+  private readonly copyOnDecode: boolean;
+
+  protected constructor(init: ViewInit) {
+    this.core = init.core;
+    this.codec = init.codec;
+    this.priority = init.core.handle.ordering === 'priority';
+    this.copyOnDecode = !COPYING_CODECS.has(init.codec.name);
+  }
+
+  /** A structured-cloneable description of the queue: send it to a worker and call `from(handle)` there. */
+  get handle(): QueueHandle {
+    return this.core.handle;
+  }
+
+  /** The bound on the number of items (<= 0: unbounded). */
+  get maxsize(): number {
+    return this.core.maxsize;
+  }
+
+  /** Items queued right now: a snapshot, other threads may change it at any moment. */
+  qsize(): number {
+    return this.core.qsize();
+  }
+
+  empty(): boolean {
+    return this.core.qsize() === 0;
+  }
+
+  /** True when maxsize > 0 and qsize() >= maxsize. */
+  full(): boolean {
+    return this.core.full();
+  }
+
+  /** True once shutdown() was called (from any thread). */
+  get isShutDown(): boolean {
+    return this.core.isShutDown();
+  }
+
+  /** Puts that have not been matched by taskDone() yet (a snapshot). */
+  get unfinishedTasks(): number {
+    return this.core.unfinished();
+  }
+
+  /** Puts without waiting: QueueFull if there is no room, QueueShutDown after shutdown. */
+  putNowait(item: T): void {
+    const enc = this.encode([item]);
+    const n = this.core.putSome(enc.records, enc.priorities, 0);
+    if (n === SHUT_DOWN) throw new QueueShutDown();
+    if (n === 0) throw new QueueFull();
+  }
+
+  /** Gets without waiting: QueueEmpty if there is nothing, QueueShutDown once shut down and drained. */
+  getNowait(): T {
+    const n = this.core.takeSome(1, takeBuffer);
+    if (n === SHUT_DOWN) throw new QueueShutDown();
+    if (n === 0) throw new QueueEmpty();
+    return this.decodeTaken()[0];
+  }
+
+  /** Marks one item taken with get as processed; RangeError('taskDone() called too many times') when none is unfinished. */
+  taskDone(): void {
+    this.core.taskDone();
+  }
+
+  /**
+   * Shuts the queue down in every thread (Python 3.13 semantics): puts fail with
+   * QueueShutDown; gets drain what is queued, then fail with QueueShutDown. With
+   * `immediate`, queued items are discarded and the unfinished count drops by their
+   * number. Blocked callers in every thread wake up.
+   */
+  shutdown(immediate = false): void {
+    if (typeof immediate !== 'boolean') throw new TypeError(`immediate must be a boolean, got ${typeof immediate}`);
+    this.core.shutdown(immediate);
+  }
+
+  /** Encodes items before any lock is taken; throws (changing nothing) on the first bad one. */
+  protected encode(items: readonly T[]): Encoded {
+    const records: Uint8Array[] = new Array<Uint8Array>(items.length);
+    const priorities: number[] | null = this.priority ? new Array<number>(items.length) : null;
+    for (let i = 0; i < items.length; i++) {
+      let value: unknown = items[i];
+      if (priorities !== null) {
+        const pair = value;
+        if (!Array.isArray(pair) || pair.length !== 2) {
+          throw new TypeError('a PriorityQueue item must be a [priority, value] pair');
+        }
+        const p: unknown = pair[0];
+        if (typeof p !== 'number') throw new TypeError(`priority must be a number, got ${typeof p}`);
+        if (Number.isNaN(p)) throw new RangeError('priority must not be NaN');
+        priorities[i] = p;
+        value = pair[1];
+      }
+      const bytes = this.codec.encode(value as never);
+      if (!(bytes instanceof Uint8Array)) throw new TypeError(`codec '${this.codec.name}' encode() must return a Uint8Array`);
+      if (!this.core.fitsEver(bytes.length)) {
+        throw Object.assign(
+          new RangeError(`an item of ${bytes.length} encoded bytes can never fit in this queue (capacity ${this.core.capacity} bytes): create the queue with a larger capacity`),
+          { code: 'ERR_ITEM_TOO_LARGE' },
+        );
+      }
+      records[i] = bytes;
+    }
+    return { records, priorities };
+  }
+
+  /** Decodes what the last take copied out, then lets go of the take buffer. */
+  protected decodeTaken(): T[] {
+    const buf = takeBuffer;
+    const items = new Array<T>(buf.n);
+    try {
+      for (let i = 0; i < buf.n; i++) {
+        const value = this.codec.decode(this.copyOnDecode ? buf.ownBytes(i) : buf.bytes(i)) as unknown;
+        items[i] = (this.priority ? [buf.priorities[i], value] : value) as T;
+      }
+    } finally {
+      buf.release();
+    }
+    return items;
+  }
+
+  /** @internal the take buffer of this thread, for subclasses that drive takes themselves. */
+  protected static get takeBuffer(): TakeBuffer {
+    return takeBuffer;
+  }
+
+  toString(): string {
+    const parts = [`maxsize=${this.maxsize}`, `qsize=${this.qsize()}`];
+    const tasks = this.core.unfinished();
+    if (tasks) parts.push(`tasks=${tasks}`);
+    if (this.isShutDown) parts.push('shutdown');
+    return `<${this.constructor.name} ${parts.join(' ')}>`;
+  }
+}

@@ -1,0 +1,18 @@
+import { defineConfig } from 'tsup';
+
+// ESM first, plus a CommonJS build and .d.ts/.d.cts types. The worker entry points
+// are separate bundles because worker_threads load them by file path.
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  platform: 'node',
+  splitting: false,
+  shims: true,
+  keepNames: true,
+});
