@@ -9,7 +9,8 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
-  clean: true,
+  // No clean: several builds may run at once during development; CI builds in a fresh clone.
+  clean: false,
   target: 'node20',
   platform: 'node',
   splitting: false,
