@@ -1,5 +1,5 @@
 import { Packr } from 'msgpackr';
-import type { Codec } from './types.js';
+import type { Codec, RangeDecoder } from './types.js';
 import { QueueCodecError } from '../errors.js';
 import { decodeStructured, describe, encodeStructured } from './structured.js';
 
@@ -22,7 +22,37 @@ const packr = new Packr({ useRecords: false, moreTypes: false });
 /** Containers deeper than this are left to V8 (it copes with deep nesting, our walk would recurse). */
 const MAX_DEPTH = 64;
 
-const seen = new Set<object>();
+/**
+ * Containers already visited in this walk. Most items have a handful of containers, so a
+ * short list scanned linearly is cheaper than a Set; past SMALL entries a Set takes over.
+ */
+const SMALL = 16;
+const seenList: object[] = [];
+let seenCount = 0;
+let seenSet: Set<object> | null = null;
+
+/** Records `obj` as visited; false if it was visited before (a cycle or a shared reference). */
+function visit(obj: object): boolean {
+  if (seenSet !== null) {
+    if (seenSet.has(obj)) return false;
+    seenSet.add(obj);
+    return true;
+  }
+  for (let i = 0; i < seenCount; i++) if (seenList[i] === obj) return false;
+  if (seenCount < SMALL) {
+    seenList[seenCount++] = obj;
+    return true;
+  }
+  seenSet = new Set(seenList);
+  seenSet.add(obj);
+  return true;
+}
+
+function resetVisited(): void {
+  for (let i = 0; i < seenCount; i++) seenList[i] = undefined as unknown as object;
+  seenCount = 0;
+  seenSet = null;
+}
 
 function isPlain(value: unknown, depth: number): boolean {
   switch (typeof value) {
@@ -35,8 +65,7 @@ function isPlain(value: unknown, depth: number): boolean {
       return true;
     case 'object': {
       if (value === null) return true;
-      if (depth > MAX_DEPTH || seen.has(value)) return false;
-      seen.add(value);
+      if (depth > MAX_DEPTH || !visit(value)) return false;
       if (Array.isArray(value)) {
         if (Object.getPrototypeOf(value) !== Array.prototype) return false;
         for (let i = 0; i < value.length; i++) {
@@ -59,12 +88,51 @@ function isPlain(value: unknown, depth: number): boolean {
   }
 }
 
+/*
+ * Numbers skip msgpackr's per-call set-up: they are written directly in msgpack's own
+ * forms (positive fixint, int32 0xd2, float64 0xcb; big-endian), which msgpackr also
+ * reads. float64 keeps -0, NaN and the infinities exactly.
+ */
+const f64 = new Float64Array(1);
+const f64Bytes = new Uint8Array(f64.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function encodeNumber(value: number): Uint8Array {
+  if (value >= 0 && value < 128 && Number.isInteger(value) && !Object.is(value, -0)) return new Uint8Array([value]);
+  if ((value | 0) === value && !Object.is(value, -0)) {
+    const out = new Uint8Array(5);
+    out[0] = 0xd2;
+    out[1] = value >>> 24;
+    out[2] = value >>> 16;
+    out[3] = value >>> 8;
+    out[4] = value;
+    return out;
+  }
+  const out = new Uint8Array(9);
+  out[0] = 0xcb;
+  f64[0] = value;
+  for (let i = 0; i < 8; i++) out[1 + i] = f64Bytes[LITTLE_ENDIAN ? 7 - i : i];
+  return out;
+}
+
+function decodeNumber(b: Uint8Array, start: number, len: number): number | undefined {
+  const b0 = b[start];
+  if (len === 1 && b0 < 0x80) return b0;
+  if (len === 5 && b0 === 0xd2) return (b[start + 1] << 24) | (b[start + 2] << 16) | (b[start + 3] << 8) | b[start + 4];
+  if (len === 9 && b0 === 0xcb) {
+    for (let i = 0; i < 8; i++) f64Bytes[LITTLE_ENDIAN ? 7 - i : i] = b[start + 1 + i];
+    return f64[0];
+  }
+  return undefined;
+}
+
 export function encodeDefault(value: unknown): Uint8Array {
+  if (typeof value === 'number') return encodeNumber(value);
   let plain: boolean;
   try {
     plain = isPlain(value, 0);
   } finally {
-    seen.clear();
+    resetVisited();
   }
   if (!plain) return encodeStructured(value);
   try {
@@ -75,16 +143,24 @@ export function encodeDefault(value: unknown): Uint8Array {
 }
 
 export function decodeDefault(bytes: Uint8Array): unknown {
-  if (bytes.length > 1 && bytes[0] === 0xff) return decodeStructured(bytes);
+  return decodeDefaultRange(bytes, 0, bytes.length);
+}
+
+function decodeDefaultRange(bytes: Uint8Array, start: number, end: number): unknown {
+  const len = end - start;
+  if (len > 1 && bytes[start] === 0xff) return decodeStructured(bytes.subarray(start, end));
+  const n = decodeNumber(bytes, start, len);
+  if (n !== undefined) return n;
   try {
-    return packr.unpack(bytes);
+    return packr.unpack(bytes, { start, end });
   } catch (cause) {
     throw new QueueCodecError(`cannot decode item: ${describe(cause)}`, { cause });
   }
 }
 
-export const defaultCodec: Codec = {
+export const defaultCodec: Codec & RangeDecoder = {
   name: 'default',
   encode: encodeDefault,
   decode: decodeDefault,
+  decodeRange: decodeDefaultRange,
 };

@@ -10,5 +10,13 @@ export interface Codec<T = unknown> {
   decode(bytes: Uint8Array): T;
 }
 
+/**
+ * Built-in codecs also decode straight from a range of a larger buffer, which saves a
+ * subarray per item on the hot path. Internal: custom codecs get a private copy instead.
+ */
+export interface RangeDecoder {
+  decodeRange(buffer: Uint8Array, start: number, end: number): unknown;
+}
+
 /** The built-in codecs, by name. */
 export type CodecName = 'default' | 'structured' | 'json' | 'string' | 'bytes';

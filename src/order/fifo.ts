@@ -1,3 +1,4 @@
+import { QueueCorruptError } from '../errors.js';
 import { W } from '../shared/layout.js';
 import { DataArea } from './memory.js';
 import type { OrderingStore } from './types.js';
@@ -28,7 +29,7 @@ export class FifoRing implements OrderingStore {
     const { h } = this.area;
     const need = payload.length + HEADER;
     const used = h[W.USED_BYTES];
-    let size = h[W.DATA_SIZE];
+    let size = this.area.sync();
     if (used + need > size) size = this.grow(used + need);
     let tail = h[W.HEAD] + used;
     if (tail >= size) tail -= size;
@@ -41,8 +42,14 @@ export class FifoRing implements OrderingStore {
 
   peekLength(): number {
     const { h } = this.area;
-    const len = this.readU32(h[W.HEAD], h[W.DATA_SIZE]);
-    return this.area.checkLength(len, h[W.USED_BYTES] - HEADER, 'record');
+    const size = this.area.sync();
+    const head = h[W.HEAD];
+    const used = h[W.USED_BYTES];
+    // Never trust shared memory: a head or fill level outside the ring means corruption.
+    if (!(head >= 0 && head < size && used >= HEADER && used <= size)) {
+      throw new QueueCorruptError(`corrupt queue memory: ring head ${head} / used ${used} outside a ring of ${size} bytes`);
+    }
+    return this.area.checkLength(this.readU32(head, size), used - HEADER, 'record');
   }
 
   pop(out: Uint8Array, at: number): number {
@@ -73,9 +80,10 @@ export class FifoRing implements OrderingStore {
    * end moves to the new end). Only then does DATA_SIZE change.
    */
   private grow(needed: number): number {
-    const { h, u8 } = this.area;
+    const { h } = this.area;
     const old = h[W.DATA_SIZE];
-    const size = this.area.growTo(needed);
+    const size = this.area.growTo(needed, false);
+    const { u8 } = this.area;
     const head = h[W.HEAD];
     const used = h[W.USED_BYTES];
     const wrapped = head + used - old;
@@ -113,7 +121,7 @@ export class FifoRing implements OrderingStore {
     const { u8 } = this.area;
     const first = size - pos;
     if (src.length <= first) {
-      copySmall(u8, pos, src, 0, src.length);
+      u8.set(src, pos);
     } else {
       copySmall(u8, pos, src, 0, first);
       copySmall(u8, 0, src, first, src.length - first);
@@ -134,7 +142,7 @@ export class FifoRing implements OrderingStore {
 
 /** Byte copy: a loop for short runs (cheaper than creating a subarray), `set` for long ones. */
 export function copySmall(dst: Uint8Array, dstAt: number, src: Uint8Array, srcAt: number, len: number): void {
-  if (len <= 64) {
+  if (len <= 16) {
     for (let i = 0; i < len; i++) dst[dstAt + i] = src[srcAt + i];
   } else {
     dst.set(src.subarray(srcAt, srcAt + len), dstAt);

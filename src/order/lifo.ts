@@ -23,27 +23,29 @@ export class LifoStack implements OrderingStore {
   }
 
   push(payload: Uint8Array, _priority: number): void {
-    const { h, u8, dv } = this.area;
+    const { h } = this.area;
     const top = h[W.TAIL];
     const end = top + payload.length + TRAILER;
-    if (end > h[W.DATA_SIZE]) h[W.DATA_SIZE] = this.area.growTo(end);
-    copySmall(u8, top, payload, 0, payload.length);
+    if (end > this.area.sync()) this.area.growTo(end);
+    const { u8, dv } = this.area;
+    u8.set(payload, top);
     dv.setUint32(top + payload.length, payload.length, true);
     h[W.USED_BYTES] = end;
     h[W.TAIL] = end;
   }
 
   peekLength(): number {
+    const size = this.area.sync();
     const { h, dv } = this.area;
     const top = h[W.TAIL];
-    this.area.checkLength(top, h[W.DATA_SIZE], 'stack');
+    this.area.checkLength(top, size, 'stack');
     if (top < TRAILER) this.area.checkLength(TRAILER, top, 'stack');
     return this.area.checkLength(dv.getUint32(top - TRAILER, true), top - TRAILER, 'record');
   }
 
   pop(out: Uint8Array, at: number): number {
+    const len = this.peekLength(); // syncs the views first
     const { h, u8 } = this.area;
-    const len = this.peekLength();
     const start = h[W.TAIL] - TRAILER - len;
     copySmall(out, at, u8, start, len);
     h[W.TAIL] = start;

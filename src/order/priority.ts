@@ -22,8 +22,9 @@ const FREE = 0xffffffff;
 export class PriorityHeap implements OrderingStore {
   lastPriority = 0;
   private readonly area: DataArea;
-  private readonly f64: Float64Array;
-  private readonly u32: Uint32Array;
+  // Fixed-length views of the index (see DataArea for why not length-tracking ones).
+  private f64: Float64Array;
+  private u32: Uint32Array;
 
   constructor(
     h: Int32Array,
@@ -33,8 +34,19 @@ export class PriorityHeap implements OrderingStore {
     private readonly seqSlot: number,
   ) {
     this.area = new DataArea(h, data);
-    this.f64 = new Float64Array(index);
-    this.u32 = new Uint32Array(index);
+    this.f64 = new Float64Array(index, 0, index.byteLength / 8);
+    this.u32 = new Uint32Array(index, 0, index.byteLength / 4);
+  }
+
+  /** Makes the index views cover `entries` entries, growing the index buffer if needed. */
+  private syncIndex(entries: number): void {
+    const bytes = entries * ENTRY_BYTES;
+    if (bytes <= this.u32.byteLength) return;
+    if (bytes > this.index.byteLength) {
+      this.index.grow(Math.min(this.index.maxByteLength, Math.max(this.index.byteLength * 2, bytes)));
+    }
+    this.f64 = new Float64Array(this.index, 0, this.index.byteLength / 8);
+    this.u32 = new Uint32Array(this.index, 0, this.index.byteLength / 4);
   }
 
   recordBytes(payloadBytes: number): number {
@@ -42,11 +54,10 @@ export class PriorityHeap implements OrderingStore {
   }
 
   push(payload: Uint8Array, priority: number): void {
-    const { h, u8, dv } = this.area;
+    const { h } = this.area;
     const n = h[W.COUNT];
-    if ((n + 1) * ENTRY_BYTES > this.index.byteLength) {
-      this.index.grow(Math.min(this.index.maxByteLength, Math.max(this.index.byteLength * 2, (n + 1) * ENTRY_BYTES)));
-    }
+    this.syncIndex(n + 1);
+    this.area.sync();
     const need = payload.length + ARENA_HEADER;
     let top = h[W.HEAD];
     if (top + need > h[W.DATA_SIZE]) {
@@ -54,11 +65,12 @@ export class PriorityHeap implements OrderingStore {
       // room anyway; otherwise grow (amortized O(1) per push either way).
       const garbage = top - h[W.TAIL];
       if (garbage > 0 && (garbage >= top / 2 || top + need > this.area.buffer.maxByteLength)) top = this.compact();
-      if (top + need > h[W.DATA_SIZE]) h[W.DATA_SIZE] = this.area.growTo(top + need);
+      if (top + need > h[W.DATA_SIZE]) this.area.growTo(top + need);
     }
+    const { u8, dv } = this.area;
     dv.setUint32(top, payload.length, true);
     dv.setUint32(top + 4, n, true);
-    copySmall(u8, top + ARENA_HEADER, payload, 0, payload.length);
+    u8.set(payload, top + ARENA_HEADER);
     h[W.HEAD] = top + need;
     h[W.TAIL] += need;
     h[W.USED_BYTES] += need + ENTRY_BYTES;
@@ -69,14 +81,16 @@ export class PriorityHeap implements OrderingStore {
   }
 
   peekLength(): number {
+    this.area.sync();
+    this.syncIndex(this.area.h[W.COUNT]);
     this.checkEntry(0);
     return this.u32[5];
   }
 
   pop(out: Uint8Array, at: number): number {
+    this.peekLength(); // syncs the views and checks the root entry
     const { h, u8, dv } = this.area;
     const n = h[W.COUNT];
-    this.checkEntry(0);
     const offset = this.u32[4];
     const len = this.u32[5];
     this.lastPriority = this.f64[0];
@@ -103,6 +117,7 @@ export class PriorityHeap implements OrderingStore {
 
   /** Slides live records down over garbage, fixing their entries; returns the new top. */
   private compact(): number {
+    this.area.sync();
     const { h, u8, dv } = this.area;
     const top = h[W.HEAD];
     let src = 0;

@@ -1,5 +1,5 @@
 import { resolveCodec } from '../codec/index.js';
-import type { Codec } from '../codec/types.js';
+import type { Codec, RangeDecoder } from '../codec/types.js';
 import { QueueEmpty, QueueFull, QueueHandleError, QueueShutDown } from '../errors.js';
 import { createQueueMemory, validateHandle, type QueueHandle } from '../shared/handle.js';
 import type { OrderingName } from '../shared/layout.js';
@@ -8,6 +8,12 @@ import { checkCapacity, checkMaxsize, checkOptionsObject, type AttachOptions, ty
 
 /** Codecs whose decode never keeps a view of its input, so it may read the scratch buffer. */
 const COPYING_CODECS = new Set(['default', 'structured', 'json', 'string']);
+
+function rangeDecoder(codec: Codec): RangeDecoder['decodeRange'] | null {
+  if (!COPYING_CODECS.has(codec.name)) return null;
+  const candidate = (codec as Partial<RangeDecoder>).decodeRange;
+  return typeof candidate === 'function' ? candidate : null;
+}
 
 /** One take buffer per thread: decoding happens right after the take, before any other. */
 const takeBuffer = new TakeBuffer();
@@ -65,12 +71,14 @@ export abstract class QueueView<T> {
   protected readonly codec: Codec;
   private readonly priority: boolean;
   private readonly copyOnDecode: boolean;
+  private readonly decodeRange: RangeDecoder['decodeRange'] | null;
 
   protected constructor(init: ViewInit) {
     this.core = init.core;
     this.codec = init.codec;
     this.priority = init.core.handle.ordering === 'priority';
     this.copyOnDecode = !COPYING_CODECS.has(init.codec.name);
+    this.decodeRange = rangeDecoder(init.codec);
   }
 
   /** A structured-cloneable description of the queue: send it to a worker and call `from(handle)` there. */
@@ -174,8 +182,13 @@ export abstract class QueueView<T> {
     const buf = takeBuffer;
     const items = new Array<T>(buf.n);
     try {
+      const { decodeRange } = this;
       for (let i = 0; i < buf.n; i++) {
-        const value = this.codec.decode(this.copyOnDecode ? buf.ownBytes(i) : buf.bytes(i)) as unknown;
+        const own = buf.owned[i];
+        const value: unknown =
+          decodeRange !== null && own === undefined
+            ? decodeRange(buf.scratch, buf.starts[i], buf.starts[i] + buf.lengths[i])
+            : this.codec.decode(this.copyOnDecode ? buf.ownBytes(i) : buf.bytes(i));
         items[i] = (this.priority ? [buf.priorities[i], value] : value) as T;
       }
     } finally {

@@ -17,10 +17,17 @@ export const MAGIC = 0x434f4e56; // 'CONV'
 /** Bumped whenever the meaning of any word below changes; `from(handle)` rejects other versions. */
 export const LAYOUT_VERSION = 1;
 
-export const HEADER_BYTES = 256;
+/**
+ * The header is 512 bytes in 64-byte cache lines. Words that the lock holder writes on
+ * every operation share line 0; each condition word sits on a line of its own with its
+ * sleeper count, because a waiter that spins before parking reads its condition word in
+ * a loop, and must not pull line 0 away from the lock holder on every store.
+ */
+export const HEADER_BYTES = 512;
 
 /** Int32 word indexes into the header. */
 export const W = {
+  // ---- line 0: identity, the lock, and the state the lock protects ----
   /** MAGIC, written once at creation. */
   MAGIC: 0,
   /** LAYOUT_VERSION, written once at creation. */
@@ -37,34 +44,37 @@ export const W = {
   COUNT: 6,
   /** Unfinished tasks (puts minus taskDone calls, minus items an immediate shutdown discarded). */
   UNFINISHED: 7,
-  /** Condition sequence word for getters: bumped after every put and on shutdown. */
-  NOT_EMPTY: 8,
-  /** Condition sequence word for putters: bumped after every get and on shutdown. */
-  NOT_FULL: 9,
-  /** Condition sequence word for joiners: bumped when UNFINISHED reaches 0. */
-  ALL_DONE: 10,
-  /** Sleepers registered on NOT_EMPTY / NOT_FULL / ALL_DONE (a thread's async view counts once). */
-  GETTERS_WAITING: 11,
-  PUTTERS_WAITING: 12,
-  JOINERS_WAITING: 13,
   /** lock: bytes of the data area in use (records with their headers). */
-  USED_BYTES: 14,
+  USED_BYTES: 8,
   /** lock: bytes of the data area in use by the ordering (<= data.byteLength, grows). */
-  DATA_SIZE: 15,
+  DATA_SIZE: 9,
   /** lock: FIFO: offset of the oldest record. Priority: arena top (bump pointer). */
-  HEAD: 16,
-  /** lock: LIFO: stack top. Priority: bytes of the index buffer in use. */
-  TAIL: 17,
+  HEAD: 10,
+  /** lock: LIFO: stack top. Priority: live bytes in the arena. */
+  TAIL: 11,
+  // ---- line 1: getters ----
+  /** Condition sequence word for getters: bumped after every put and on shutdown. */
+  NOT_EMPTY: 16,
+  /** Sleepers registered on NOT_EMPTY (a thread's async view counts once). */
+  GETTERS_WAITING: 17,
+  // ---- line 2: putters ----
+  /** Condition sequence word for putters: bumped after every get and on shutdown. */
+  NOT_FULL: 32,
+  PUTTERS_WAITING: 33,
+  // ---- line 3: joiners ----
+  /** Condition sequence word for joiners: bumped when UNFINISHED reaches 0 (and on immediate shutdown). */
+  ALL_DONE: 48,
+  JOINERS_WAITING: 49,
 } as const;
 
-/** Float64 slots (index into a Float64Array over the header). */
+/** Float64 slots (index into a Float64Array over the header); line 4 and 5. */
 export const F = {
   /** The maxsize given at creation (<= 0: unbounded). Writable through the sync view. */
-  MAXSIZE: 16,
+  MAXSIZE: 32,
   /** Upper bound of the data area in bytes (the data buffer's maxByteLength). */
-  CAPACITY: 17,
-  /** lock: priority queues: the next insertion sequence number (ties are FIFO). */
-  NEXT_SEQ: 18,
+  CAPACITY: 33,
+  /** lock: priority queues: the next insertion sequence number (ties are FIFO). On its own line. */
+  NEXT_SEQ: 40,
 } as const;
 
 export type OrderingName = 'fifo' | 'lifo' | 'priority';

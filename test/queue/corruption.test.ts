@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { LifoQueue, PriorityQueue, Queue, QueueCorruptError } from '../../src/index.js';
+import { W } from '../../src/shared/layout.js';
+
+/**
+ * A handle whose shared memory holds corrupted lengths or offsets must never make get
+ * read outside the buffer or allocate unbounded memory: it throws QueueCorruptError,
+ * and the lock is released (later calls do not hang).
+ */
+describe('corrupted shared memory', () => {
+  const makers = {
+    fifo: () => new Queue<string>({ codec: 'string' }),
+    lifo: () => new LifoQueue<string>({ codec: 'string' }),
+  };
+
+  it.each(['fifo', 'lifo'] as const)('%s: a forged record length throws QueueCorruptError instead of reading past the data', (kind) => {
+    const q = makers[kind]();
+    q.put('hello');
+    const data = new DataView(q.handle.data);
+    const h = new Int32Array(q.handle.header);
+    const lengthAt = kind === 'fifo' ? 0 : h[W.TAIL] - 4;
+    data.setUint32(lengthAt, 0x7fffffff, true);
+    expect(() => q.get()).toThrow(QueueCorruptError);
+    expect(() => q.getNowait()).toThrow(QueueCorruptError); // the lock was released
+  });
+
+  it('fifo: a head or fill level outside the ring throws', () => {
+    const q = new Queue<string>({ codec: 'string' });
+    q.put('x');
+    const h = new Int32Array(q.handle.header);
+    h[W.HEAD] = 1 << 30;
+    expect(() => q.get()).toThrow(QueueCorruptError);
+    h[W.HEAD] = 0;
+    h[W.USED_BYTES] = -5;
+    expect(() => q.get()).toThrow(QueueCorruptError);
+  });
+
+  it('a data size larger than the buffer throws', () => {
+    const q = new Queue<string>({ codec: 'string' });
+    q.put('x');
+    new Int32Array(q.handle.header)[W.DATA_SIZE] = 1 << 30;
+    expect(() => q.get()).toThrow(QueueCorruptError);
+  });
+
+  it('priority: an entry pointing outside the arena throws', () => {
+    const q = new PriorityQueue<string>({ codec: 'string' });
+    q.put([1, 'a']);
+    new Uint32Array(q.handle.index as SharedArrayBuffer)[5] = 1 << 30; // entry 0's payload length
+    expect(() => q.get()).toThrow(QueueCorruptError);
+  });
+});
