@@ -1,15 +1,16 @@
 import { QueueCorruptError } from '../errors.js';
-import { W } from '../shared/layout.js';
+import type { QueueState } from '../shared/state.js';
 import { DataArea } from './memory.js';
 import type { OrderingStore } from './types.js';
 
 /**
- * FIFO: a byte ring. A record is [u32 payload length][payload], and may wrap around the
- * end of the ring byte by byte (no padding is wasted). HEAD is the offset of the oldest
- * record and USED_BYTES how many bytes follow it, so the tail is (HEAD + USED) mod size.
+ * FIFO: a byte ring. A record is [u32 payload length, little-endian][payload], and may
+ * wrap around the end of the ring byte by byte (no padding is wasted). `head` is the
+ * offset of the oldest record and `used` how many bytes follow it, so the tail is
+ * (head + used) mod dataSize.
  *
- * Publish-last: push writes the record bytes first and USED_BYTES last; pop copies the
- * payload out before it moves HEAD and USED_BYTES. The core publishes COUNT after both.
+ * Crash safety: push writes only into the free part of the ring; pop only reads. The
+ * new head/used take effect when the core commits the state.
  */
 const HEADER = 4;
 
@@ -17,8 +18,8 @@ export class FifoRing implements OrderingStore {
   lastPriority = 0;
   private readonly area: DataArea;
 
-  constructor(h: Int32Array, data: SharedArrayBuffer) {
-    this.area = new DataArea(h, data);
+  constructor(private readonly s: QueueState, data: SharedArrayBuffer) {
+    this.area = new DataArea(s, data);
   }
 
   recordBytes(payloadBytes: number): number {
@@ -26,77 +27,72 @@ export class FifoRing implements OrderingStore {
   }
 
   push(payload: Uint8Array, _priority: number): void {
-    const { h } = this.area;
+    const { s } = this;
     const need = payload.length + HEADER;
-    const used = h[W.USED_BYTES];
     let size = this.area.sync();
-    if (used + need > size) size = this.grow(used + need);
-    let tail = h[W.HEAD] + used;
+    if (s.used + need > size) size = this.grow(s.used + need);
+    let tail = s.head + s.used;
     if (tail >= size) tail -= size;
     this.writeU32(tail, payload.length, size);
     tail += HEADER;
     if (tail >= size) tail -= size;
     this.copyIn(tail, payload, size);
-    h[W.USED_BYTES] = used + need;
+    s.used += need;
   }
 
   peekLength(): number {
-    const { h } = this.area;
+    const { s } = this;
     const size = this.area.sync();
-    const head = h[W.HEAD];
-    const used = h[W.USED_BYTES];
     // Never trust shared memory: a head or fill level outside the ring means corruption.
-    if (!(head >= 0 && head < size && used >= HEADER && used <= size)) {
-      throw new QueueCorruptError(`corrupt queue memory: ring head ${head} / used ${used} outside a ring of ${size} bytes`);
+    if (!(s.head >= 0 && s.head < size && s.used >= HEADER && s.used <= size)) {
+      throw new QueueCorruptError(`corrupt queue memory: ring head ${s.head} / used ${s.used} outside a ring of ${size} bytes`);
     }
-    return this.area.checkLength(this.readU32(head, size), used - HEADER, 'record');
+    return this.area.checkLength(this.readU32(s.head, size), s.used - HEADER, 'record');
   }
 
   pop(out: Uint8Array, at: number): number {
-    const { h } = this.area;
-    const size = h[W.DATA_SIZE];
+    const { s } = this;
     const len = this.peekLength();
-    let pos = h[W.HEAD] + HEADER;
+    const size = s.dataSize;
+    let pos = s.head + HEADER;
     if (pos >= size) pos -= size;
     this.copyOut(pos, len, out, at, size);
-    const used = h[W.USED_BYTES] - len - HEADER;
+    s.used -= len + HEADER;
     pos += len;
     if (pos >= size) pos -= size;
     // An empty ring restarts at 0 so that records stay contiguous as long as possible.
-    h[W.HEAD] = used === 0 ? 0 : pos;
-    h[W.USED_BYTES] = used;
+    s.head = s.used === 0 ? 0 : pos;
     return len;
   }
 
   clear(): void {
-    const { h } = this.area;
-    h[W.HEAD] = 0;
-    h[W.USED_BYTES] = 0;
+    this.s.head = 0;
+    this.s.used = 0;
   }
 
   /**
-   * Grows the ring and un-wraps it: if the live bytes wrap past the old end, the part at
-   * the start moves to just after the old end (or, if that does not fit, the part at the
-   * end moves to the new end). Only then does DATA_SIZE change.
+   * Grows the ring and un-wraps it. If the live bytes wrap past the old end, either the
+   * part at the start moves to just after the old end, or the part at the end moves to
+   * the new end. Both destinations lie past the old end, where the committed state never
+   * looks, so the move is crash-safe. Only when growth is capped by capacity and neither
+   * fits past the old end does the move overlap live bytes (the one non-crash-safe case).
    */
   private grow(needed: number): number {
-    const { h } = this.area;
-    const old = h[W.DATA_SIZE];
-    const size = this.area.growTo(needed, false);
+    const { s } = this;
+    const old = s.dataSize;
+    const size = this.area.growTo(needed);
     const { u8 } = this.area;
-    const head = h[W.HEAD];
-    const used = h[W.USED_BYTES];
-    const wrapped = head + used - old;
+    const wrapped = s.head + s.used - old;
     if (wrapped > 0) {
-      const headPart = old - head;
-      if (old + wrapped <= size && wrapped <= headPart) {
+      const headPart = old - s.head;
+      const headPartFitsPastOldEnd = size - headPart >= old;
+      if (old + wrapped <= size && (wrapped <= headPart || !headPartFitsPastOldEnd)) {
         u8.copyWithin(old, 0, wrapped);
       } else {
-        u8.copyWithin(size - headPart, head, old);
-        h[W.HEAD] = size - headPart;
+        u8.copyWithin(size - headPart, s.head, old);
+        s.head = size - headPart;
       }
     }
-    h[W.DATA_SIZE] = size;
     return size;
   }
 
@@ -123,8 +119,8 @@ export class FifoRing implements OrderingStore {
     if (src.length <= first) {
       u8.set(src, pos);
     } else {
-      copySmall(u8, pos, src, 0, first);
-      copySmall(u8, 0, src, first, src.length - first);
+      copyBytes(u8, pos, src, 0, first);
+      copyBytes(u8, 0, src, first, src.length - first);
     }
   }
 
@@ -132,16 +128,16 @@ export class FifoRing implements OrderingStore {
     const { u8 } = this.area;
     const first = size - pos;
     if (len <= first) {
-      copySmall(out, at, u8, pos, len);
+      copyBytes(out, at, u8, pos, len);
     } else {
-      copySmall(out, at, u8, pos, first);
-      copySmall(out, at + first, u8, 0, len - first);
+      copyBytes(out, at, u8, pos, first);
+      copyBytes(out, at + first, u8, 0, len - first);
     }
   }
 }
 
 /** Byte copy: a loop for short runs (cheaper than creating a subarray), `set` for long ones. */
-export function copySmall(dst: Uint8Array, dstAt: number, src: Uint8Array, srcAt: number, len: number): void {
+export function copyBytes(dst: Uint8Array, dstAt: number, src: Uint8Array, srcAt: number, len: number): void {
   if (len <= 16) {
     for (let i = 0; i < len; i++) dst[dstAt + i] = src[srcAt + i];
   } else {

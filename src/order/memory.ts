@@ -1,13 +1,12 @@
 import { QueueCorruptError } from '../errors.js';
-import { W } from '../shared/layout.js';
+import type { QueueState } from '../shared/state.js';
 
 /**
  * The data buffer as one thread sees it. The buffer is growable, but the views here are
  * fixed-length: on Node 20, element access through a length-tracking view of a growable
  * SharedArrayBuffer costs about 5x that of a fixed-length view. So each thread keeps views
- * sized to DATA_SIZE and re-creates them whenever it sees DATA_SIZE change (any thread
- * may grow the buffer; DATA_SIZE only changes under the lock, after the grow).
- * Orderings call sync() at the start of every operation and read u8/dv after it.
+ * sized to the state's dataSize and re-creates them when it changes (any thread may grow
+ * the buffer). Orderings call sync() at the start of every operation and read u8/dv after.
  */
 export class DataArea {
   u8: Uint8Array;
@@ -15,17 +14,17 @@ export class DataArea {
   private viewSize: number;
 
   constructor(
-    readonly h: Int32Array,
+    readonly s: QueueState,
     readonly buffer: SharedArrayBuffer,
   ) {
-    this.viewSize = h[W.DATA_SIZE];
-    this.u8 = new Uint8Array(buffer, 0, this.viewSize);
-    this.dv = new DataView(buffer, 0, this.viewSize);
+    this.viewSize = 0;
+    this.u8 = new Uint8Array(buffer, 0, 0);
+    this.dv = new DataView(buffer, 0, 0);
   }
 
-  /** Makes the views match DATA_SIZE; returns DATA_SIZE. */
+  /** Makes the views match the state's dataSize; returns it. */
   sync(): number {
-    const size = this.h[W.DATA_SIZE];
+    const size = this.s.dataSize;
     if (size !== this.viewSize) this.resize(size);
     return size;
   }
@@ -40,21 +39,21 @@ export class DataArea {
   }
 
   /**
-   * Grows the data area so that at least `needed` bytes are usable, publishes the new
-   * DATA_SIZE and refreshes the views; returns the new size. Doubling keeps the number of
-   * grows logarithmic. `grow` cannot fail halfway: the buffer is longer afterwards, or it
-   * throws (out of memory) and nothing changed. Callers that must move bytes before the
-   * new size is published pass `publish = false` and store DATA_SIZE themselves.
+   * Grows the data area so that at least `needed` bytes are usable, sets the state's
+   * dataSize (committed with the operation) and refreshes the views; returns the new size.
+   * Doubling keeps the number of grows logarithmic. Growing the buffer is harmless to the
+   * committed state, which never looks past its own dataSize; `grow` either succeeds or
+   * throws (out of memory) with nothing changed.
    */
-  growTo(needed: number, publish = true): number {
-    const old = this.h[W.DATA_SIZE];
+  growTo(needed: number): number {
+    const old = this.s.dataSize;
     const max = this.buffer.maxByteLength;
     if (needed > max) throw new QueueCorruptError(`data area cannot hold ${needed} bytes (max ${max})`);
     let next = Math.max(old * 2, needed);
     if (next > max) next = max;
     if (this.buffer.byteLength < next) this.buffer.grow(next);
     this.resize(next);
-    if (publish) this.h[W.DATA_SIZE] = next;
+    this.s.dataSize = next;
     return next;
   }
 

@@ -1,19 +1,25 @@
-import { W } from '../shared/layout.js';
+import type { QueueState } from '../shared/state.js';
 import { DataArea } from './memory.js';
-import { copySmall } from './fifo.js';
+import { copyBytes } from './fifo.js';
 import type { OrderingStore } from './types.js';
 
 /**
  * Priority: a binary min-heap of fixed-size entries (index buffer) pointing at payloads
  * in an arena (data buffer). Ordered by (priority, seq): lowest priority first, and equal
- * priorities in insertion order, because seq (header F.NEXT_SEQ) only grows.
+ * priorities in insertion order, because seq (the state's nextSeq) only grows.
  *
  * Index entry i (32 bytes): f64 priority | f64 seq | u32 arena offset | u32 payload length.
  * Arena record: [u32 payload length][u32 heap index of its entry, FREE once popped][payload].
  * The arena is a bump allocator (HEAD = top); popped records become garbage and are
  * squeezed out by compact() when the arena would otherwise have to grow. Each record's
  * back-pointer lets compaction fix up the entry that points at a moved record.
- * TAIL holds the arena's live bytes; COUNT (kept by the core) the number of entries.
+ * The state's `head` is the arena top, `tail` the arena's live bytes, `count` (kept by the
+ * core) the number of entries.
+ *
+ * Crash safety: new payloads are written above the committed arena top, but sifting the
+ * heap, marking popped records free and compaction change shared memory in place, so a
+ * thread killed inside a priority operation can leave the heap inconsistent (a known limit;
+ * FIFO and LIFO have none).
  */
 export const ENTRY_BYTES = 32;
 const ARENA_HEADER = 8;
@@ -27,13 +33,11 @@ export class PriorityHeap implements OrderingStore {
   private u32: Uint32Array;
 
   constructor(
-    h: Int32Array,
+    private readonly s: QueueState,
     data: SharedArrayBuffer,
     private readonly index: SharedArrayBuffer,
-    private readonly seq: Float64Array,
-    private readonly seqSlot: number,
   ) {
-    this.area = new DataArea(h, data);
+    this.area = new DataArea(s, data);
     this.f64 = new Float64Array(index, 0, index.byteLength / 8);
     this.u32 = new Uint32Array(index, 0, index.byteLength / 4);
   }
@@ -54,53 +58,54 @@ export class PriorityHeap implements OrderingStore {
   }
 
   push(payload: Uint8Array, priority: number): void {
-    const { h } = this.area;
-    const n = h[W.COUNT];
+    const { s } = this;
+    const n = s.count;
     this.syncIndex(n + 1);
     this.area.sync();
     const need = payload.length + ARENA_HEADER;
-    let top = h[W.HEAD];
-    if (top + need > h[W.DATA_SIZE]) {
+    let top = s.head;
+    if (top + need > s.dataSize) {
       // Compact when at least half the arena is garbage, or when growing could not make
       // room anyway; otherwise grow (amortized O(1) per push either way).
-      const garbage = top - h[W.TAIL];
+      const garbage = top - s.tail;
       if (garbage > 0 && (garbage >= top / 2 || top + need > this.area.buffer.maxByteLength)) top = this.compact();
-      if (top + need > h[W.DATA_SIZE]) this.area.growTo(top + need);
+      if (top + need > s.dataSize) this.area.growTo(top + need);
     }
     const { u8, dv } = this.area;
     dv.setUint32(top, payload.length, true);
     dv.setUint32(top + 4, n, true);
     u8.set(payload, top + ARENA_HEADER);
-    h[W.HEAD] = top + need;
-    h[W.TAIL] += need;
-    h[W.USED_BYTES] += need + ENTRY_BYTES;
-    const seq = this.seq[this.seqSlot];
-    this.seq[this.seqSlot] = seq + 1;
+    s.head = top + need;
+    s.tail += need;
+    s.used += need + ENTRY_BYTES;
+    const seq = s.nextSeq;
+    s.nextSeq = seq + 1;
     this.setEntry(n, priority, seq, top, payload.length);
     this.siftUp(n);
   }
 
   peekLength(): number {
     this.area.sync();
-    this.syncIndex(this.area.h[W.COUNT]);
+    this.syncIndex(this.s.count);
     this.checkEntry(0);
     return this.u32[5];
   }
 
   pop(out: Uint8Array, at: number): number {
     this.peekLength(); // syncs the views and checks the root entry
-    const { h, u8, dv } = this.area;
-    const n = h[W.COUNT];
+    const { s } = this;
+    const { u8, dv } = this.area;
+    const n = s.count;
     const offset = this.u32[4];
     const len = this.u32[5];
     this.lastPriority = this.f64[0];
-    copySmall(out, at, u8, offset + ARENA_HEADER, len);
+    copyBytes(out, at, u8, offset + ARENA_HEADER, len);
     dv.setUint32(offset + 4, FREE, true);
-    h[W.TAIL] -= len + ARENA_HEADER;
-    h[W.USED_BYTES] -= len + ARENA_HEADER + ENTRY_BYTES;
+    s.tail -= len + ARENA_HEADER;
+    s.used -= len + ARENA_HEADER + ENTRY_BYTES;
     if (n === 1) {
-      h[W.HEAD] = 0; // arena empty: restart at 0
-      h[W.TAIL] = 0;
+      s.head = 0; // arena empty: restart at 0
+      s.tail = 0;
     } else {
       this.moveEntry(n - 1, 0);
       this.siftDown(0, n - 1);
@@ -109,17 +114,17 @@ export class PriorityHeap implements OrderingStore {
   }
 
   clear(): void {
-    const { h } = this.area;
-    h[W.HEAD] = 0;
-    h[W.TAIL] = 0;
-    h[W.USED_BYTES] = 0;
+    this.s.head = 0;
+    this.s.tail = 0;
+    this.s.used = 0;
   }
 
   /** Slides live records down over garbage, fixing their entries; returns the new top. */
   private compact(): number {
     this.area.sync();
-    const { h, u8, dv } = this.area;
-    const top = h[W.HEAD];
+    const { s } = this;
+    const { u8, dv } = this.area;
+    const top = s.head;
     let src = 0;
     let dst = 0;
     while (src < top) {
@@ -127,22 +132,22 @@ export class PriorityHeap implements OrderingStore {
       const owner = dv.getUint32(src + 4, true);
       const size = len + ARENA_HEADER;
       if (owner !== FREE) {
-        if (owner >= h[W.COUNT]) this.area.checkLength(owner, h[W.COUNT] - 1, 'heap index');
+        if (owner >= s.count) this.area.checkLength(owner, s.count - 1, 'heap index');
         if (src !== dst) u8.copyWithin(dst, src, src + size);
         this.u32[owner * 8 + 4] = dst;
         dst += size;
       }
       src += size;
     }
-    h[W.HEAD] = dst;
+    s.head = dst;
     return dst;
   }
 
   private checkEntry(i: number): void {
     const off = this.u32[i * 8 + 4];
     const len = this.u32[i * 8 + 5];
-    this.area.checkLength(len, this.area.h[W.HEAD] - ARENA_HEADER, 'record');
-    this.area.checkLength(off + ARENA_HEADER + len, this.area.h[W.HEAD], 'record end');
+    this.area.checkLength(len, this.s.head - ARENA_HEADER, 'record');
+    this.area.checkLength(off + ARENA_HEADER + len, this.s.head, 'record end');
   }
 
   private less(a: number, b: number): boolean {

@@ -1,6 +1,7 @@
 import { NEGATIVE_TIMEOUT, TASK_DONE_TOO_MANY } from '../errors.js';
-import { F, W } from '../shared/layout.js';
-import { lock, unlock } from '../shared/lock.js';
+import { F, S, W } from '../shared/layout.js';
+import { lock, releaseIfHeldBy, unlock } from '../shared/lock.js';
+import { QueueState, readCommitted } from '../shared/state.js';
 import type { QueueHandle } from '../shared/handle.js';
 import type { OrderingStore } from '../order/types.js';
 import { FifoRing } from '../order/fifo.js';
@@ -55,26 +56,33 @@ export class TakeBuffer {
  * change bumps the word after changing state, then notifies if anyone is registered.
  * Atomics are sequentially consistent, so either the waiter's attempt sees the change,
  * or its wait sees the bumped word, or the notifier sees it registered.
+ *
+ * Every locked operation is: lock, s.load(), change `s` (and free data bytes), s.commit(),
+ * unlock, then bump the condition words. See src/shared/layout.ts for why that makes a
+ * thread killed mid-operation harmless, and recoverThread() for the lock it leaves.
  */
 export class QueueCore {
   readonly h: Int32Array;
   readonly f: Float64Array;
   readonly store: OrderingStore;
   readonly capacity: number;
+  /** This thread's working copy of the state, valid only while the lock is held. */
+  private readonly s: QueueState;
 
   constructor(readonly handle: QueueHandle) {
     this.h = new Int32Array(handle.header);
     this.f = new Float64Array(handle.header);
     this.capacity = this.f[F.CAPACITY];
+    this.s = new QueueState(this.h);
     switch (handle.ordering) {
       case 'fifo':
-        this.store = new FifoRing(this.h, handle.data);
+        this.store = new FifoRing(this.s, handle.data);
         break;
       case 'lifo':
-        this.store = new LifoStack(this.h, handle.data);
+        this.store = new LifoStack(this.s, handle.data);
         break;
       case 'priority':
-        this.store = new PriorityHeap(this.h, handle.data, handle.index as SharedArrayBuffer, this.f, F.NEXT_SEQ);
+        this.store = new PriorityHeap(this.s, handle.data, handle.index as SharedArrayBuffer);
         break;
     }
   }
@@ -92,11 +100,11 @@ export class QueueCore {
   }
 
   qsize(): number {
-    return Atomics.load(this.h, W.COUNT);
+    return readCommitted(this.h, S.COUNT);
   }
 
   unfinished(): number {
-    return Atomics.load(this.h, W.UNFINISHED);
+    return readCommitted(this.h, S.UNFINISHED);
   }
 
   isShutDown(): boolean {
@@ -118,27 +126,28 @@ export class QueueCore {
    * Returns how many were inserted (0 = full right now), or SHUT_DOWN.
    */
   putSome(records: readonly Uint8Array[], priorities: readonly number[] | null, from: number): number {
-    const { h, store } = this;
+    const { h, s, store } = this;
     lock(h);
     if (h[W.SHUTDOWN] !== 0) {
       unlock(h);
       return SHUT_DOWN;
     }
     const max = this.f[F.MAXSIZE];
-    const start = h[W.COUNT];
     let n = 0;
     try {
+      s.load();
       for (let i = from; i < records.length; i++) {
-        if (max > 0 && start + n >= max) break;
+        if (max > 0 && s.count >= max) break;
         const rec = records[i];
-        if (h[W.USED_BYTES] + store.recordBytes(rec.length) > this.capacity) break;
+        if (s.used + store.recordBytes(rec.length) > this.capacity) break;
         store.push(rec, priorities === null ? 0 : priorities[i]);
+        s.count++;
+        s.unfinished++;
         n++;
-        Atomics.store(h, W.COUNT, start + n);
       }
     } finally {
-      // Counted even if a grow failed part-way through the batch: what was pushed is queued.
-      if (n > 0) Atomics.add(h, W.UNFINISHED, n);
+      // If a grow failed part-way through a batch, what was pushed before it is committed.
+      if (n > 0) s.commit();
       unlock(h);
     }
     if (n > 0) this.bump(W.NOT_EMPTY, W.GETTERS_WAITING, n);
@@ -150,18 +159,15 @@ export class QueueCore {
    * SHUT_DOWN when the queue is shut down and empty.
    */
   takeSome(max: number, out: TakeBuffer): number {
-    const { h, store } = this;
+    const { h, s, store } = this;
     out.n = 0;
     lock(h);
-    const count = h[W.COUNT];
-    if (count === 0) {
-      const shut = h[W.SHUTDOWN] !== 0;
-      unlock(h);
-      return shut ? SHUT_DOWN : 0;
-    }
-    const n = Math.min(max, count);
-    let at = 0;
+    let n = 0;
     try {
+      s.load();
+      if (s.count === 0) return h[W.SHUTDOWN] !== 0 ? SHUT_DOWN : 0;
+      n = Math.min(max, s.count);
+      let at = 0;
       for (let i = 0; i < n; i++) {
         const len = store.peekLength();
         if (len > OWN_ARRAY_BYTES) {
@@ -182,9 +188,11 @@ export class QueueCore {
         }
         out.lengths[i] = len;
         out.priorities[i] = store.lastPriority;
-        out.n = i + 1;
-        Atomics.store(h, W.COUNT, count - i - 1);
+        s.count--;
       }
+      // Only a complete batch is committed: if a record fails its checks, nothing is removed.
+      s.commit();
+      out.n = n;
     } finally {
       unlock(h);
     }
@@ -194,40 +202,58 @@ export class QueueCore {
 
   /** Python's task_done(): RangeError when there is no unfinished task. */
   taskDone(): void {
-    const { h } = this;
-    for (;;) {
-      const u = Atomics.load(h, W.UNFINISHED);
-      if (u <= 0) throw Object.assign(new RangeError(TASK_DONE_TOO_MANY), { code: 'ERR_TASK_DONE_TOO_MANY' });
-      if (Atomics.compareExchange(h, W.UNFINISHED, u, u - 1) === u) {
-        if (u === 1) this.bump(W.ALL_DONE, W.JOINERS_WAITING, Infinity);
-        return;
+    const { h, s } = this;
+    lock(h);
+    let left: number;
+    try {
+      s.load();
+      if (s.unfinished <= 0) {
+        throw Object.assign(new RangeError(TASK_DONE_TOO_MANY), { code: 'ERR_TASK_DONE_TOO_MANY' });
       }
+      left = --s.unfinished;
+      s.commit();
+    } finally {
+      unlock(h);
     }
+    if (left === 0) this.bump(W.ALL_DONE, W.JOINERS_WAITING, Infinity);
   }
 
   /** Python 3.13's shutdown(immediate). Never throws; calling it again is harmless. */
   shutdown(immediate: boolean): void {
-    const { h } = this;
+    const { h, s } = this;
     lock(h);
-    Atomics.store(h, W.SHUTDOWN, 1);
-    let discarded = 0;
-    if (immediate) {
-      discarded = h[W.COUNT];
-      this.store.clear();
-      Atomics.store(h, W.COUNT, 0);
-    }
-    unlock(h);
-    if (immediate) {
-      for (;;) {
-        const u = Atomics.load(h, W.UNFINISHED);
-        const next = Math.max(0, u - discarded);
-        if (Atomics.compareExchange(h, W.UNFINISHED, u, next) === u) break;
+    try {
+      Atomics.store(h, W.SHUTDOWN, 1);
+      if (immediate) {
+        s.load();
+        // Discarded items lower the unfinished count, never below 0 (as in CPython).
+        s.unfinished = Math.max(0, s.unfinished - s.count);
+        s.count = 0;
+        this.store.clear();
+        s.commit();
       }
-      // Joiners re-check the count: they return only if it is now 0 (as in CPython).
-      this.bump(W.ALL_DONE, W.JOINERS_WAITING, Infinity);
+    } finally {
+      unlock(h);
     }
+    // Joiners re-check the count: after an immediate shutdown they return only if it is now 0.
+    if (immediate) this.bump(W.ALL_DONE, W.JOINERS_WAITING, Infinity);
     this.bump(W.NOT_EMPTY, W.GETTERS_WAITING, Infinity);
     this.bump(W.NOT_FULL, W.PUTTERS_WAITING, Infinity);
+  }
+
+  /**
+   * After a thread that used this queue has exited (its Worker 'exit' event), releases the
+   * queue's lock if that thread died holding it, and wakes every waiter in case it died
+   * between committing an operation and waking anyone. Returns whether the lock was held.
+   * Calling it for a thread that is still running would break the lock: only after 'exit'.
+   */
+  recoverThread(threadId: number): boolean {
+    if (!Number.isInteger(threadId) || threadId < 0) throw new RangeError(`threadId must be a non-negative integer, got ${threadId}`);
+    const released = releaseIfHeldBy(this.h, threadId + 1);
+    this.bump(W.NOT_EMPTY, W.GETTERS_WAITING, Infinity);
+    this.bump(W.NOT_FULL, W.PUTTERS_WAITING, Infinity);
+    this.bump(W.ALL_DONE, W.JOINERS_WAITING, Infinity);
+    return released;
   }
 
   /** Publishes a state change on a condition word and wakes up to `count` registered sleepers. */

@@ -147,6 +147,18 @@ export abstract class QueueView<T> {
     this.core.shutdown(immediate);
   }
 
+  /**
+   * Call this after a worker thread that used the queue has exited (from the Worker's
+   * 'exit' event, with `worker.threadId`). If the thread was terminated inside a queue
+   * operation it still holds the queue's lock: this releases it. The queue's state is
+   * as if the interrupted operation never ran (FIFO and LIFO queues; see the README for
+   * the priority queue's limit), and every waiter re-checks. Returns whether the lock was
+   * held. Never call it for a thread that is still running. WorkerPool calls it for you.
+   */
+  recoverThread(threadId: number): boolean {
+    return this.core.recoverThread(threadId);
+  }
+
   /** Encodes items before any lock is taken; throws (changing nothing) on the first bad one. */
   protected encode(items: readonly T[]): Encoded {
     const records: Uint8Array[] = new Array<Uint8Array>(items.length);

@@ -1,6 +1,6 @@
 import { QueueHandleError } from '../errors.js';
 import {
-  F, HEADER_BYTES, INITIAL_DATA_BYTES, LAYOUT_VERSION, MAGIC, ORDERING_CODES, W, type OrderingName,
+  F, HEADER_BYTES, INITIAL_DATA_BYTES, LAYOUT_VERSION, MAGIC, ORDERING_CODES, S, STATE_BLOCKS, W, type OrderingName,
 } from './layout.js';
 import { ENTRY_BYTES } from '../order/priority.js';
 
@@ -28,8 +28,8 @@ export function createQueueMemory(ordering: OrderingName, codec: string, maxsize
   const f = new Float64Array(header);
   f[F.MAXSIZE] = maxsize;
   f[F.CAPACITY] = capacity;
-  f[F.NEXT_SEQ] = 0;
-  h[W.DATA_SIZE] = data.byteLength;
+  h[W.ACTIVE] = 0;
+  h[STATE_BLOCKS[0] + S.DATA_SIZE] = data.byteLength;
   h[W.ORDERING] = ORDERING_CODES[ordering];
   h[W.VERSION] = LAYOUT_VERSION;
   // Written last: a header without its magic is never accepted by from().

@@ -18,40 +18,39 @@ export const MAGIC = 0x434f4e56; // 'CONV'
 export const LAYOUT_VERSION = 1;
 
 /**
- * The header is 512 bytes in 64-byte cache lines. Words that the lock holder writes on
- * every operation share line 0; each condition word sits on a line of its own with its
- * sleeper count, because a waiter that spins before parking reads its condition word in
- * a loop, and must not pull line 0 away from the lock holder on every store.
+ * The header is 512 bytes in 64-byte cache lines.
+ *
+ * Crash safety: all the state the lock protects (counts, fill level, offsets) lives in
+ * two state blocks (lines 5 and 6), and ACTIVE says which one is current. An operation
+ * reads the active block, writes its data bytes only where the current state does not
+ * look (free space, or past the old end of a grown buffer), writes the new state into
+ * the other block, and then flips ACTIVE with one store: the commit. A thread killed at
+ * any instant leaves either the old state or the new one, never a mix.
+ *
+ * Each condition word sits on a line of its own with its sleeper count: a waiter that
+ * spins before parking reads its condition word in a loop, and must not pull the lock's
+ * line away from the lock holder on every store.
  */
 export const HEADER_BYTES = 512;
 
 /** Int32 word indexes into the header. */
 export const W = {
-  // ---- line 0: identity, the lock, and the state the lock protects ----
+  // ---- line 0: identity, the lock, the commit selector ----
   /** MAGIC, written once at creation. */
   MAGIC: 0,
   /** LAYOUT_VERSION, written once at creation. */
   VERSION: 1,
   /** Ordering code (ORDERING_CODES), written once. */
   ORDERING: 2,
-  /** The mutex: 0 free, 1 held, 2 held with (possible) sleepers. See src/shared/lock.ts. */
+  /**
+   * The mutex: 0 when free, else (holder's threadId + 1) << 1, with bit 0 set when other
+   * threads may be sleeping on it. See src/shared/lock.ts.
+   */
   LOCK: 3,
-  /** threadId + 1 of the lock holder, 0 when free. Diagnostics and dead-owner detection. */
-  LOCK_OWNER: 4,
   /** 0 open, 1 shut down. Only ever goes 0 -> 1 (under the lock). */
-  SHUTDOWN: 5,
-  /** Items queued. Written under the lock with Atomics.store; read by qsize() without it. */
-  COUNT: 6,
-  /** Unfinished tasks (puts minus taskDone calls, minus items an immediate shutdown discarded). */
-  UNFINISHED: 7,
-  /** lock: bytes of the data area in use (records with their headers). */
-  USED_BYTES: 8,
-  /** lock: bytes of the data area in use by the ordering (<= data.byteLength, grows). */
-  DATA_SIZE: 9,
-  /** lock: FIFO: offset of the oldest record. Priority: arena top (bump pointer). */
-  HEAD: 10,
-  /** lock: LIFO: stack top. Priority: live bytes in the arena. */
-  TAIL: 11,
+  SHUTDOWN: 4,
+  /** Which state block is current: 0 or 1. Flipped (under the lock) to commit an operation. */
+  ACTIVE: 5,
   // ---- line 1: getters ----
   /** Condition sequence word for getters: bumped after every put and on shutdown. */
   NOT_EMPTY: 16,
@@ -62,19 +61,38 @@ export const W = {
   NOT_FULL: 32,
   PUTTERS_WAITING: 33,
   // ---- line 3: joiners ----
-  /** Condition sequence word for joiners: bumped when UNFINISHED reaches 0 (and on immediate shutdown). */
+  /** Condition sequence word for joiners: bumped when the unfinished count reaches 0 (and on immediate shutdown). */
   ALL_DONE: 48,
   JOINERS_WAITING: 49,
 } as const;
 
-/** Float64 slots (index into a Float64Array over the header); line 4 and 5. */
+/** Float64 slots (index into a Float64Array over the header); line 4. */
 export const F = {
   /** The maxsize given at creation (<= 0: unbounded). Writable through the sync view. */
   MAXSIZE: 32,
   /** Upper bound of the data area in bytes (the data buffer's maxByteLength). */
   CAPACITY: 33,
-  /** lock: priority queues: the next insertion sequence number (ties are FIFO). On its own line. */
-  NEXT_SEQ: 40,
+} as const;
+
+/** Int32 index of the first word of state block 0 (line 5) and 1 (line 6). */
+export const STATE_BLOCKS = [80, 96] as const;
+
+/** Word offsets inside a state block. */
+export const S = {
+  /** Items queued. */
+  COUNT: 0,
+  /** Unfinished tasks: puts minus taskDone calls, minus items an immediate shutdown discarded. */
+  UNFINISHED: 1,
+  /** Bytes of the data area in use (records with their headers; priority: plus heap entries). */
+  USED_BYTES: 2,
+  /** Bytes of the data area the ordering may use (<= data.byteLength; grows). */
+  DATA_SIZE: 3,
+  /** FIFO: offset of the oldest record. Priority: arena top (bump pointer). */
+  HEAD: 4,
+  /** LIFO: stack top. Priority: live bytes in the arena. */
+  TAIL: 5,
+  /** Float64 at byte 24 of the block: priority queues' next insertion sequence number (ties are FIFO). */
+  NEXT_SEQ_BYTE: 24,
 } as const;
 
 export type OrderingName = 'fifo' | 'lifo' | 'priority';

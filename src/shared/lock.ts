@@ -2,34 +2,66 @@ import { threadId } from 'node:worker_threads';
 import { W } from './layout.js';
 
 /**
- * A futex-based mutex on header word LOCK (Drepper, "Futexes Are Tricky", mutex #3):
- *   0 = free, 1 = held, 2 = held and someone may be sleeping in Atomics.wait.
- * Acquire: CAS 0->1; else spin briefly; else swap in 2 and sleep while it stays 2.
- * Release: swap in 0; if the old value was 2, wake one sleeper.
- * A sleeper always re-enters with 2, so a release never misses it.
+ * A futex mutex on header word LOCK that records its holder in the lock word itself:
+ *   0               free
+ *   tag << 1        held by the thread whose tag is threadId + 1
+ *   (tag << 1) | 1  held, and other threads may be sleeping in Atomics.wait
+ * Acquiring is one compareExchange from 0, so there is no instant at which the lock is
+ * held but its holder unknown: if a thread is terminated while holding it, whoever sees
+ * the thread's 'exit' can release it (releaseIfHeldBy). Waiters set bit 0 before they
+ * sleep, so a release that swaps out a word with bit 0 knows to wake one of them; a
+ * thread that acquires after sleeping sets bit 0 again, since others may still sleep
+ * (Drepper, "Futexes Are Tricky", mutex #3, with the owner in the word).
  *
- * Critical sections are a copy and a few stores, so the spin usually wins and nobody
- * sleeps. LOCK_OWNER records the holder (threadId + 1) for diagnostics and for
- * detecting a holder that died (the reliability work builds on it).
+ * Critical sections are a copy and a few stores, so the brief spin usually wins.
  */
 const SPINS = 100;
-const OWNER_TAG = threadId + 1;
+export const THREAD_TAG = threadId + 1;
+const MINE = THREAD_TAG << 1;
 
 export function lock(h: Int32Array): void {
-  if (Atomics.compareExchange(h, W.LOCK, 0, 1) !== 0) lockSlow(h);
-  h[W.LOCK_OWNER] = OWNER_TAG;
+  if (Atomics.compareExchange(h, W.LOCK, 0, MINE) !== 0) lockSlow(h);
 }
 
 function lockSlow(h: Int32Array): void {
   for (let i = 0; i < SPINS; i++) {
-    if (Atomics.load(h, W.LOCK) === 0 && Atomics.compareExchange(h, W.LOCK, 0, 1) === 0) return;
+    if (Atomics.load(h, W.LOCK) === 0 && Atomics.compareExchange(h, W.LOCK, 0, MINE) === 0) return;
   }
-  while (Atomics.exchange(h, W.LOCK, 2) !== 0) {
-    Atomics.wait(h, W.LOCK, 2);
+  for (;;) {
+    let v = Atomics.load(h, W.LOCK);
+    if (v === 0) {
+      if (Atomics.compareExchange(h, W.LOCK, 0, MINE | 1) === 0) return;
+      continue;
+    }
+    if ((v & 1) === 0) {
+      if (Atomics.compareExchange(h, W.LOCK, v, v | 1) !== v) continue;
+      v |= 1;
+    }
+    Atomics.wait(h, W.LOCK, v);
   }
 }
 
 export function unlock(h: Int32Array): void {
-  h[W.LOCK_OWNER] = 0;
-  if (Atomics.exchange(h, W.LOCK, 0) === 2) Atomics.notify(h, W.LOCK, 1);
+  if ((Atomics.exchange(h, W.LOCK, 0) & 1) !== 0) Atomics.notify(h, W.LOCK, 1);
+}
+
+/**
+ * Releases the lock if the thread with this tag holds it. Only for a thread known to be
+ * dead (after its 'exit' event): the state blocks make whatever it was doing either
+ * committed or not, so the queue is consistent without it.
+ */
+export function releaseIfHeldBy(h: Int32Array, tag: number): boolean {
+  for (;;) {
+    const v = Atomics.load(h, W.LOCK);
+    if (v === 0 || v >>> 1 !== tag) return false;
+    if (Atomics.compareExchange(h, W.LOCK, v, 0) === v) {
+      Atomics.notify(h, W.LOCK);
+      return true;
+    }
+  }
+}
+
+/** The tag of the thread holding the lock, 0 when free (diagnostics). */
+export function lockHolder(h: Int32Array): number {
+  return Atomics.load(h, W.LOCK) >>> 1;
 }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { LifoQueue, PriorityQueue, Queue, QueueCorruptError } from '../../src/index.js';
-import { W } from '../../src/shared/layout.js';
+import { S, STATE_BLOCKS, W } from '../../src/shared/layout.js';
+
+/** Int32 index of a field of the queue's committed state block. */
+function field(h: Int32Array, f: number): number {
+  return STATE_BLOCKS[h[W.ACTIVE]] + f;
+}
 
 /**
  * A handle whose shared memory holds corrupted lengths or offsets must never make get
@@ -18,7 +23,7 @@ describe('corrupted shared memory', () => {
     q.put('hello');
     const data = new DataView(q.handle.data);
     const h = new Int32Array(q.handle.header);
-    const lengthAt = kind === 'fifo' ? 0 : h[W.TAIL] - 4;
+    const lengthAt = kind === 'fifo' ? 0 : h[field(h, S.TAIL)] - 4;
     data.setUint32(lengthAt, 0x7fffffff, true);
     expect(() => q.get()).toThrow(QueueCorruptError);
     expect(() => q.getNowait()).toThrow(QueueCorruptError); // the lock was released
@@ -28,17 +33,18 @@ describe('corrupted shared memory', () => {
     const q = new Queue<string>({ codec: 'string' });
     q.put('x');
     const h = new Int32Array(q.handle.header);
-    h[W.HEAD] = 1 << 30;
+    h[field(h, S.HEAD)] = 1 << 30;
     expect(() => q.get()).toThrow(QueueCorruptError);
-    h[W.HEAD] = 0;
-    h[W.USED_BYTES] = -5;
+    h[field(h, S.HEAD)] = 0;
+    h[field(h, S.USED_BYTES)] = -5;
     expect(() => q.get()).toThrow(QueueCorruptError);
   });
 
   it('a data size larger than the buffer throws', () => {
     const q = new Queue<string>({ codec: 'string' });
     q.put('x');
-    new Int32Array(q.handle.header)[W.DATA_SIZE] = 1 << 30;
+    const h = new Int32Array(q.handle.header);
+    h[field(h, S.DATA_SIZE)] = 1 << 30;
     expect(() => q.get()).toThrow(QueueCorruptError);
   });
 
