@@ -100,7 +100,7 @@ const value = fc.oneof(
 );
 
 function commands(ordering: Ordering) {
-  const item = ordering === 'priority' ? fc.tuple(fc.integer({ min: 0, max: 3 }), value) : value;
+  const item: fc.Arbitrary<unknown> = ordering === 'priority' ? fc.tuple(fc.integer({ min: 0, max: 3 }), value) : value;
   return fc.array(
     fc.oneof(
       { weight: 5, arbitrary: item.map((v) => ({ op: 'put' as const, v })) },
