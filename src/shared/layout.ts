@@ -21,7 +21,7 @@ export const LAYOUT_VERSION = 1;
  * The header is 512 bytes in 64-byte cache lines.
  *
  * Crash safety: all the state the lock protects (counts, fill level, offsets) lives in
- * two state blocks (lines 5 and 6), and ACTIVE says which one is current. An operation
+ * two state blocks, and ACTIVE says which one is current. An operation
  * reads the active block, writes its data bytes only where the current state does not
  * look (free space, or past the old end of a grown buffer), writes the new state into
  * the other block, and then flips ACTIVE with one store: the commit. A thread killed at
@@ -35,22 +35,17 @@ export const HEADER_BYTES = 512;
 
 /** Int32 word indexes into the header. */
 export const W = {
-  // ---- line 0: identity, the lock, the commit selector ----
-  /** MAGIC, written once at creation. */
-  MAGIC: 0,
-  /** LAYOUT_VERSION, written once at creation. */
-  VERSION: 1,
-  /** Ordering code (ORDERING_CODES), written once. */
-  ORDERING: 2,
+  // ---- line 0: the lock, the commit selector and both state blocks (see STATE_BLOCKS):
+  // everything a locked operation reads and writes, so it moves between cores as one line.
   /**
    * The mutex: 0 when free, else (holder's threadId + 1) << 1, with bit 0 set when other
    * threads may be sleeping on it. See src/shared/lock.ts.
    */
-  LOCK: 3,
+  LOCK: 0,
   /** 0 open, 1 shut down. Only ever goes 0 -> 1 (under the lock). */
-  SHUTDOWN: 4,
+  SHUTDOWN: 1,
   /** Which state block is current: 0 or 1. Flipped (under the lock) to commit an operation. */
-  ACTIVE: 5,
+  ACTIVE: 2,
   // ---- line 1: getters ----
   /** Condition sequence word for getters: bumped after every put and on shutdown. */
   NOT_EMPTY: 16,
@@ -64,20 +59,32 @@ export const W = {
   /** Condition sequence word for joiners: bumped when the unfinished count reaches 0 (and on immediate shutdown). */
   ALL_DONE: 48,
   JOINERS_WAITING: 49,
+  // ---- line 5: identity, written once at creation, read when attaching ----
+  /** MAGIC. Written last at creation: memory without it is never accepted by from(). */
+  MAGIC: 80,
+  /** LAYOUT_VERSION. */
+  VERSION: 81,
+  /** Ordering code (ORDERING_CODES). */
+  ORDERING: 82,
 } as const;
 
-/** Float64 slots (index into a Float64Array over the header); line 4. */
+/** Float64 slots (index into a Float64Array over the header). */
 export const F = {
-  /** The maxsize given at creation (<= 0: unbounded). Writable through the sync view. */
+  /** Line 4: the maxsize given at creation (<= 0: unbounded). Writable through the sync view. */
   MAXSIZE: 32,
-  /** Upper bound of the data area in bytes (the data buffer's maxByteLength). */
+  /** Line 4: upper bound of the data area in bytes (the data buffer's maxByteLength). */
   CAPACITY: 33,
+  /**
+   * Line 5: priority queues' next insertion sequence number (ties are FIFO). Written at
+   * commit, before the flip: a thread killed in between only makes the sequence skip.
+   */
+  NEXT_SEQ: 44,
 } as const;
 
-/** Int32 index of the first word of state block 0 (line 5) and 1 (line 6). */
-export const STATE_BLOCKS = [80, 96] as const;
+/** Int32 index of the first word of state block 0 and 1 (both on line 0). */
+export const STATE_BLOCKS = [3, 9] as const;
 
-/** Word offsets inside a state block. */
+/** Word offsets inside a state block (6 words). */
 export const S = {
   /** Items queued. */
   COUNT: 0,
@@ -91,8 +98,6 @@ export const S = {
   HEAD: 4,
   /** LIFO: stack top. Priority: live bytes in the arena. */
   TAIL: 5,
-  /** Float64 at byte 24 of the block: priority queues' next insertion sequence number (ties are FIFO). */
-  NEXT_SEQ_BYTE: 24,
 } as const;
 
 export type OrderingName = 'fifo' | 'lifo' | 'priority';

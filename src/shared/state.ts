@@ -1,4 +1,4 @@
-import { S, STATE_BLOCKS, W } from './layout.js';
+import { F, S, STATE_BLOCKS, W } from './layout.js';
 
 /**
  * One thread's working copy of a queue's lock-protected state. With the lock held, an
@@ -30,7 +30,7 @@ export class QueueState {
     this.dataSize = h[b + S.DATA_SIZE];
     this.head = h[b + S.HEAD];
     this.tail = h[b + S.TAIL];
-    this.nextSeq = this.f[(b * 4 + S.NEXT_SEQ_BYTE) / 8];
+    this.nextSeq = this.f[F.NEXT_SEQ];
   }
 
   /** Publishes this state: writes the inactive block, then flips ACTIVE (the commit point). Lock held. */
@@ -45,7 +45,7 @@ export class QueueState {
     h[b + S.DATA_SIZE] = this.dataSize;
     h[b + S.HEAD] = this.head;
     h[b + S.TAIL] = this.tail;
-    this.f[(b * 4 + S.NEXT_SEQ_BYTE) / 8] = this.nextSeq;
+    this.f[F.NEXT_SEQ] = this.nextSeq;
     Atomics.store(h, W.ACTIVE, next);
   }
 }
