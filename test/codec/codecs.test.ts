@@ -107,3 +107,27 @@ describe('named codecs', () => {
     expect(q.qsize()).toBe(0);
   });
 });
+
+describe('typed arrays inside items never alias queue memory', () => {
+  // Found by the examples: V8's deserializer returns aligned typed arrays as views of its
+  // input, and the queue decodes from a per-thread buffer that the next take reuses.
+  it.each(['default', 'structured'] as const)('%s: arrays that came out of get() keep their bytes after later gets', (codec) => {
+    const q = new Queue<{ i: number; bytes: Uint8Array; f: Float64Array; b: Buffer }>({ codec });
+    const held: { i: number; bytes: Uint8Array; f: Float64Array; b: Buffer }[] = [];
+    for (let i = 0; i < 4; i++) {
+      q.put({ i, bytes: new Uint8Array(1000).fill(i), f: new Float64Array(8).fill(i), b: Buffer.alloc(16, i) });
+      held.push(q.get());
+    }
+    q.putMany([0, 1, 2, 3].map((i) => ({ i, bytes: new Uint8Array(100).fill(9 - i), f: new Float64Array(2), b: Buffer.alloc(1) })));
+    const batch = q.getMany(4);
+    q.putMany([0, 1, 2, 3].map((i) => ({ i, bytes: new Uint8Array(100).fill(200), f: new Float64Array(2), b: Buffer.alloc(1) })));
+    q.getMany(4);
+    for (const { i, bytes, f, b } of held) {
+      expect(bytes.every((x) => x === i)).toBe(true);
+      expect(f.every((x) => x === i)).toBe(true);
+      expect(b.every((x) => x === i)).toBe(true);
+      expect(bytes.buffer.byteLength).toBe(1000); // memory of its own, not a view of a larger buffer
+    }
+    for (const { i, bytes } of batch) expect(bytes.every((x) => x === 9 - i)).toBe(true);
+  });
+});
