@@ -3,53 +3,89 @@
  *
  *   Int32 words (CONTROL_BYTES):
  *     [C.STOP]   0 run, 1 destroy: consumers return at the next item boundary (Atomics).
- *   then one region per thread index (REGION_BYTES each), Float64 slots:
+ *   then one region per thread index (regionBytes(slots) each), Float64 values:
  *     [R.DONE]   items this thread index finished with a result (all workers it ever had)
  *     [R.FAILED] items whose handler threw
- *     [R.PASSED] failure envelopes forwarded untouched (pipelines)
- *     [R.HELD]   how many of the id slots below are valid
- *     [R.IDS...] ids of the items the thread holds: taken from the input, result not yet put
+ *     [R.PASSED] failures from an earlier stage forwarded untouched (pipelines)
+ *     [R.TAKEN]  items taken from the input (for the "queued" statistic)
+ *     [R.PUT]    items put on the output (the next stage's "queued" statistic)
+ *     [R.CURRENT] id of the item whose handler is running now (serial consumers), NaN between
+ *                items: after a death, only that item is charged a retry; the others it held
+ *                go back without using one of theirs. +Infinity (concurrent consumers, several
+ *                items run at once): every held item is charged.
+ *     [R.TAKING] 1 from just before a take until its records are published in the table:
+ *                a thread that died with it set may have taken records no table names
+ *     [R.HELD]   how many record entries below are in use
+ *     [R.THREAD] threadId of the worker running this region's consumer (written at its start):
+ *                after that worker dies, the pool calls recoverThread() on the queues with it,
+ *                releasing a queue lock the worker may have held when it was killed
+ *     [R.IDS + 2k, R.IDS + 2k + 1]  entry k: (first id, item count) of a record the thread
+ *                holds: taken from the input, results not all put yet. NaN id = free entry.
  *
- * Why an "in flight" table in shared memory rather than copies of every item on the main side:
- * in a pipeline, later stages take items that the main thread never saw, so only the worker
- * knows what it holds. The table costs a few stores per batch. The main thread reads a region
- * only after the thread that wrote it has exited (the 'exit' event orders those reads after the
- * worker's last writes), or as a statistic where a stale value is fine.
+ * Why an "in flight" table in shared memory rather than copies of every item kept on the main
+ * side: in a pipeline, later stages take items the main thread never sees, so only the worker
+ * knows what it holds. The table costs two stores per record (a record carries up to 64
+ * items), and the main thread keeps the items it submitted anyway, for redelivery.
  *
  * Each region has exactly one writer (the consumer running under that thread index), so plain
  * Float64 stores suffice; 8-byte aligned doubles are not torn on the platforms Node runs on.
- * The protocol per batch: take -> write ids -> write HELD (publish) -> run -> put results ->
- * write HELD = 0. A worker that dies between the take and the HELD store leaves items that no
- * table names: the pool's idle sweep (see Dispatcher.sweep) finds those after a death.
+ * The main thread reads a region's entries only after its worker has exited (the exit is
+ * delivered by message, which orders it after the worker's last writes), or as a statistic,
+ * where a stale value is fine. Per take: TAKING = 1 -> take -> write entries -> write HELD
+ * (publish) -> TAKING = 0 -> run -> put results -> HELD = 0. A worker that dies between the
+ * take and the HELD store leaves records no table names; TAKING tells the main thread that it
+ * may have, and then the dispatcher's idle sweep (Dispatcher.noteLostTake) finds them.
  */
 export const C = { STOP: 0 } as const;
 export const CONTROL_BYTES = 16;
 
-export const R = { DONE: 0, FAILED: 1, PASSED: 2, HELD: 3, IDS: 4 } as const;
+export const R = { DONE: 0, FAILED: 1, PASSED: 2, TAKEN: 3, PUT: 4, CURRENT: 5, TAKING: 6, HELD: 7, THREAD: 8, IDS: 9 } as const;
 
-export function regionBytes(slots: number): number {
-  return (R.IDS + slots) * 8;
+export function regionBytes(entries: number): number {
+  return (R.IDS + 2 * entries) * 8;
 }
 
-export function createPoolMemory(threads: number, slots: number): SharedArrayBuffer {
-  return new SharedArrayBuffer(CONTROL_BYTES + threads * regionBytes(slots));
+export function createPoolMemory(threads: number, entries: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(CONTROL_BYTES + threads * regionBytes(entries));
 }
 
 export function controlWords(mem: SharedArrayBuffer): Int32Array {
   return new Int32Array(mem, 0, CONTROL_BYTES / 4);
 }
 
-export function region(mem: SharedArrayBuffer, index: number, slots: number): Float64Array {
-  return new Float64Array(mem, CONTROL_BYTES + index * regionBytes(slots), R.IDS + slots);
+export function region(mem: SharedArrayBuffer, index: number, entries: number): Float64Array {
+  return new Float64Array(mem, CONTROL_BYTES + index * regionBytes(entries), R.IDS + 2 * entries);
 }
 
-/** The ids a region says its thread holds (async consumers leave holes as NaN). */
-export function heldIds(r: Float64Array): number[] {
-  const n = Math.min(r[R.HELD], r.length - R.IDS);
+/** What a region says its thread holds: every item id, and how many records (queue tasks). */
+export function held(r: Float64Array): { ids: number[]; records: number } {
+  const n = Math.min(r[R.HELD], (r.length - R.IDS) / 2);
   const ids: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const id = r[R.IDS + i];
-    if (!Number.isNaN(id)) ids.push(id);
+  let records = 0;
+  for (let k = 0; k < n; k++) {
+    const first = r[R.IDS + 2 * k];
+    if (Number.isNaN(first)) continue;
+    records++;
+    const count = Math.min(r[R.IDS + 2 * k + 1], 1 << 16);
+    for (let i = 0; i < count; i++) ids.push(first + i);
   }
-  return ids;
+  return { ids, records };
+}
+
+/** Items held right now (a statistic). */
+export function heldCount(r: Float64Array): number {
+  const n = Math.min(r[R.HELD], (r.length - R.IDS) / 2);
+  let count = 0;
+  for (let k = 0; k < n; k++) if (!Number.isNaN(r[R.IDS + 2 * k])) count += r[R.IDS + 2 * k + 1];
+  return count;
+}
+
+/** Which held items a death is charged to: one id, all of them, or none (died between items). */
+export type Culprit = { kind: 'one'; id: number } | { kind: 'all' } | { kind: 'none' };
+
+export function culpritOf(r: Float64Array): Culprit {
+  const current = r[R.CURRENT];
+  if (current === Number.POSITIVE_INFINITY) return { kind: 'all' };
+  if (Number.isNaN(current) || current === 0) return { kind: 'none' };
+  return { kind: 'one', id: current };
 }

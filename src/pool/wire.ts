@@ -1,18 +1,30 @@
 /**
- * What travels on a pool's queues. Every item on a pool-managed queue is an envelope
- *   [id, status, payload]
+ * What travels on a pool's queues. Every record on a pool-managed queue is an envelope
+ *   [id, OK, item]             one item (or one result)
+ *   [id, FAILED, error]        one failed item: payload is a SerializedError
+ *   [id, BATCH, values, st]    items id, id+1, ... id+values.length-1 in one record; `st` is
+ *                              null when all are OK, else per item OK/FAILED (FAILED: the value
+ *                              is a SerializedError)
  * - id: a number the main thread gave the item (positive), so a result finds its caller; items
  *   read from a plain queue that no pool feeds get a negative id made up by the worker.
- * - status: OK (payload is the item or the result) or FAILED (payload is a SerializedError).
- * The same envelope is the input of one stage and the output of the previous one, so an id
- * survives a whole pipeline and a failure passes through later stages untouched.
- * Envelopes are plain arrays, so the default codec packs them with msgpack (no v8 fallback
- * unless the item itself needs it).
+ * - BATCH records carry a run of consecutive ids: one lock, one codec call and one wake-up per
+ *   up to 64 items instead of per item, which is what makes fine-grained items cheap.
+ * The same envelope is the input of one stage and the output of the previous one, so ids
+ * survive a whole pipeline and a failure passes through later stages untouched. Envelopes are
+ * plain arrays, so the default codec packs them with msgpack unless an item needs v8.
  */
 export const OK = 0;
 export const FAILED = 1;
+export const BATCH = 2;
 
-export type Envelope = [id: number, status: number, payload: unknown];
+export type Envelope =
+  | [id: number, status: typeof OK | typeof FAILED, payload: unknown]
+  | [id: number, status: typeof BATCH, values: unknown[], statuses: number[] | null];
+
+/** Number of items in a record. */
+export function itemCount(env: Envelope): number {
+  return env[1] === BATCH ? env[2].length : 1;
+}
 
 /** An error as it crosses threads: enough to rebuild name, message, stack, code and cause. */
 export interface SerializedError {
