@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { NEGATIVE_TIMEOUT, TASK_DONE_TOO_MANY } from '../errors.js';
 import { F, S, W } from '../shared/layout.js';
 import { lock, releaseIfHeldBy, unlock } from '../shared/lock.js';
@@ -11,8 +12,18 @@ import { PriorityHeap } from '../order/priority.js';
 /** putSome/takeSome result when the queue is shut down (and, for takes, drained). */
 export const SHUT_DOWN = -1;
 
-/** Records above this size are copied out into their own array instead of the scratch buffer. */
-const OWN_ARRAY_BYTES = 64 * 1024;
+/**
+ * Records above this size are copied out into an array of their own instead of the
+ * scratch buffer: one copy (not two, scratch then a private copy for the codec), into
+ * memory that is not zero-filled first (zero-filling a fresh 64 KiB array costs more
+ * than copying it).
+ */
+const OWN_ARRAY_BYTES = 4 * 1024;
+
+/** A Uint8Array of `len` bytes with its own (not pooled) ArrayBuffer, not zero-filled: the caller overwrites all of it. */
+function unfilledBytes(len: number): Uint8Array {
+  return new Uint8Array(Buffer.allocUnsafeSlow(len).buffer, 0, len);
+}
 
 /**
  * Where takeSome copies records: small ones packed into a thread-local scratch buffer
@@ -171,7 +182,7 @@ export class QueueCore {
       for (let i = 0; i < n; i++) {
         const len = store.peekLength();
         if (len > OWN_ARRAY_BYTES) {
-          const own = new Uint8Array(len);
+          const own = unfilledBytes(len);
           store.pop(own, 0);
           out.owned[i] = own;
           out.starts[i] = 0;

@@ -131,3 +131,26 @@ describe('typed arrays inside items never alias queue memory', () => {
     for (const { i, bytes } of batch) expect(bytes.every((x) => x === 9 - i)).toBe(true);
   });
 });
+
+describe('the default codec raw path for a top-level Uint8Array', () => {
+  it.each([0, 5, 70_000])('round-trips a Uint8Array of %i bytes as a fresh Uint8Array of its own', (len) => {
+    const src = new Uint8Array(len).map((_, i) => i & 0xff);
+    const q = new Queue<Uint8Array>();
+    q.put(src);
+    q.put(Buffer.from(src));
+    for (const got of [q.get(), q.get()]) {
+      expect(Object.prototype.toString.call(got)).toBe('[object Uint8Array]');
+      expect(got.constructor).toBe(Uint8Array);
+      expect(got).toEqual(src);
+      expect(got.byteOffset).toBe(0);
+      expect(got.buffer.byteLength).toBe(len);
+    }
+  });
+
+  it('does not confuse V8-encoded values with raw bytes', () => {
+    const q = new Queue<unknown>();
+    const values = [new Uint16Array([1, 2]), new Map([[1, new Uint8Array([7])]]), -0, 2n ** 70n];
+    for (const v of values) q.put(v);
+    for (const v of values) expect(q.get()).toStrictEqual(structuredClone(v));
+  });
+});
