@@ -61,6 +61,20 @@ export class QueueCorruptError extends Error {
   }
 }
 
+/**
+ * The main thread gave up waiting for a queue's lock: another thread has held it far longer
+ * than any queue operation takes, so it has almost surely died inside one. The main thread
+ * must get back to its event loop to receive that thread's 'exit' event and call
+ * recoverThread(); until then this call changed nothing and may be retried.
+ */
+export class QueueLockedError extends Error {
+  readonly code = 'ERR_QUEUE_LOCKED' as const;
+  constructor(readonly holderThreadId: number, waitedMs: number) {
+    super(`the queue's lock has been held by thread ${holderThreadId} for ${Math.round(waitedMs)} ms: if that thread was terminated, call queue.recoverThread(${holderThreadId}) from its 'exit' handler (WorkerPool does this); nothing was changed, retry after that`);
+    this.name = 'QueueLockedError';
+  }
+}
+
 /** The exact message CPython uses, kept so ported code and docs read the same. */
 export const TASK_DONE_TOO_MANY = 'taskDone() called too many times';
 export const NEGATIVE_TIMEOUT = "'timeout' must be a non-negative number";

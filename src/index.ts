@@ -5,7 +5,7 @@ export type { QueueHandle } from './shared/handle.js';
 export type { OrderingName } from './shared/layout.js';
 export type { Codec, CodecName } from './codec/types.js';
 export {
-  QueueEmpty, QueueFull, QueueShutDown, QueueCodecError, QueueHandleError, QueueCorruptError,
+  QueueEmpty, QueueFull, QueueShutDown, QueueCodecError, QueueHandleError, QueueCorruptError, QueueLockedError,
 } from './errors.js';
 export { AsyncQueue, AsyncLifoQueue, AsyncPriorityQueue, LocalQueue } from './async/index.js';
 export type {

@@ -1,6 +1,6 @@
-import { QueueEmpty, QueueFull, QueueShutDown } from '../errors.js';
+import { QueueEmpty, QueueFull, QueueLockedError, QueueShutDown } from '../errors.js';
 import { SHUT_DOWN } from '../queue/core.js';
-import { checkMax, type AttachOptions, type QueueOptions } from '../queue/options.js';
+import { checkMax, iterableItems, type AttachOptions, type QueueOptions } from '../queue/options.js';
 import { attachView, createView, QueueView, type Encoded, type ViewInit } from '../queue/view.js';
 import { joinTimeoutError } from '../queue/wait.js';
 import type { QueueHandle } from '../shared/handle.js';
@@ -67,7 +67,7 @@ abstract class AsyncQueueBase<T> extends QueueView<T> implements AsyncQueueLike<
    * stay in; a QueueFull/QueueShutDown rejection's `inserted` says how many.
    */
   putMany(items: Iterable<T>, options?: AsyncWaitOptions): Promise<void> {
-    return this.putItems(() => Array.from(items), options);
+    return this.putItems(() => iterableItems<T>(items), options);
   }
 
   /** Removes and returns the next item, waiting while the queue is empty. */
@@ -177,9 +177,26 @@ abstract class AsyncQueueBase<T> extends QueueView<T> implements AsyncQueueLike<
 
   /** Inserts records from `from` on while there is room; returns how many, or SHUT_DOWN. */
   private insert(enc: Encoded, from: number): number {
-    const n = this.core.putSome(enc.records, enc.priorities, from);
+    let n: number;
+    try {
+      n = this.core.putSome(enc.records, enc.priorities, from);
+    } catch (error) {
+      if (!(error instanceof QueueLockedError)) throw error;
+      return this.lockedNow(this.hub.putters, 0);
+    }
     if (n > 0) this.hub.getters.kick();
     return n;
+  }
+
+  /**
+   * The lock has been held for over a second, almost surely by a thread that died inside a
+   * queue operation. An async call may wait: treat it as "not now" and return to the event
+   * loop, which delivers that thread's 'exit' so that recoverThread() can release the lock
+   * (it wakes every waiter). A retry is also scheduled in case the holder was only slow.
+   */
+  private lockedNow<R>(cond: { kick(): void }, result: R): R {
+    setTimeout(() => cond.kick(), 50);
+    return result;
   }
 
   /** Queues a putter for the records from `done` on; `seq` as in Condition.add. */
@@ -251,7 +268,13 @@ abstract class AsyncQueueBase<T> extends QueueView<T> implements AsyncQueueLike<
 
   /** One take of up to `max` items: undefined when empty; throws QueueShutDown once shut down and drained. */
   private takeNow(max: number): T[] | undefined {
-    const n = this.core.takeSome(max, QueueView.takeBuffer);
+    let n: number;
+    try {
+      n = this.core.takeSome(max, QueueView.takeBuffer);
+    } catch (error) {
+      if (!(error instanceof QueueLockedError)) throw error;
+      return this.lockedNow(this.hub.getters, undefined);
+    }
     if (n === SHUT_DOWN) throw new QueueShutDown();
     if (n === 0) return undefined;
     this.hub.putters.kick();

@@ -1,4 +1,14 @@
+import { isMainThread } from 'node:worker_threads';
 import { WaiterList, type Queued, type WaiterOwner } from './waiter.js';
+
+/**
+ * A pending Atomics.waitAsync does not keep a thread alive. On the main thread that is what
+ * we want (a get nothing will satisfy does not hold the process open), but in a worker the
+ * item usually comes from another thread: while a condition of a worker has waiters, a timer
+ * that never fires keeps the worker's event loop running.
+ */
+const KEEP_ALIVE_MS = 2 ** 30;
+const noop = (): void => {};
 
 /**
  * How a condition sleeps on shared memory: the condition sequence word and the count of
@@ -52,6 +62,7 @@ export class Condition implements WaiterOwner {
   private scheduled = false;
   private registered = false;
   private armed = false;
+  private keepAlive: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly shared: SharedWord | null) {}
 
@@ -114,6 +125,7 @@ export class Condition implements WaiterOwner {
     if (!this.registered) {
       Atomics.add(s.h, s.waitingWord, 1);
       this.registered = true;
+      if (!isMainThread) this.keepAlive = setInterval(noop, KEEP_ALIVE_MS);
     }
     if (this.armed) return Atomics.load(s.h, s.word) === seq;
     const result = Atomics.waitAsync(s.h, s.word, seq);
@@ -140,5 +152,7 @@ export class Condition implements WaiterOwner {
     const s = this.shared as SharedWord;
     Atomics.sub(s.h, s.waitingWord, 1);
     this.registered = false;
+    if (this.keepAlive !== undefined) clearInterval(this.keepAlive);
+    this.keepAlive = undefined;
   }
 }

@@ -1,5 +1,5 @@
 import { QueueEmpty, QueueFull, QueueShutDown, TASK_DONE_TOO_MANY } from '../errors.js';
-import { checkMax, checkMaxsize, checkOptionsObject } from '../queue/options.js';
+import { checkMax, checkMaxsize, checkOptionsObject, iterableItems } from '../queue/options.js';
 import { joinTimeoutError } from '../queue/wait.js';
 import type { OrderingName } from '../shared/layout.js';
 import { Condition } from './condition.js';
@@ -124,7 +124,7 @@ export class LocalQueue<T = unknown> implements AsyncQueueLike<T> {
   }
 
   putMany(items: Iterable<T>, options?: AsyncWaitOptions): Promise<void> {
-    return this.putItems(() => Array.from(items), options);
+    return this.putItems(() => iterableItems<T>(items), options);
   }
 
   get(options?: AsyncWaitOptions): Promise<T> {

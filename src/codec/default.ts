@@ -3,6 +3,7 @@ import { Packr } from 'msgpackr';
 import type { Codec, RangeDecoder } from './types.js';
 import { QueueCodecError } from '../errors.js';
 import { decodeStructured, describe, encodeStructured } from './structured.js';
+import { detachedError, isDetached } from './simple.js';
 
 /**
  * The default codec: msgpack (msgpackr) for plain data, V8 structured clone for the rest.
@@ -133,6 +134,7 @@ function decodeNumber(b: Uint8Array, start: number, len: number): number | undef
 }
 
 function encodeRawBytes(value: Uint8Array): Uint8Array {
+  if (isDetached(value.buffer)) throw detachedError();
   const out = new Uint8Array(value.length + 2);
   out[0] = 0xff;
   out[1] = 0x00;

@@ -52,6 +52,9 @@ export const stringCodec: Codec<string> = {
 export const bytesCodec: Codec<Uint8Array> = {
   name: 'bytes',
   encode(value: unknown) {
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+      if (isDetached(ArrayBuffer.isView(value) ? value.buffer : value)) throw detachedError();
+    }
     if (value instanceof Uint8Array) return value;
     if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
     if (value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) return new Uint8Array(value);
@@ -61,6 +64,21 @@ export const bytesCodec: Codec<Uint8Array> = {
     return bytes; // already a private copy made by the queue
   },
 };
+
+/** Node 20 has no ArrayBuffer.prototype.detached: a view cannot be made on a detached buffer. */
+export function isDetached(buffer: ArrayBufferLike): boolean {
+  if (buffer instanceof SharedArrayBuffer) return false;
+  try {
+    new Uint8Array(buffer, 0, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+export function detachedError(): QueueCodecError {
+  return new QueueCodecError('cannot encode a typed array or ArrayBuffer whose memory was transferred (detached)');
+}
 
 export function typeName(value: unknown): string {
   if (value === null) return 'null';

@@ -49,6 +49,14 @@ export function checkBlock(value: unknown): boolean {
   return value;
 }
 
+/** putMany's items: an iterable (Array.from would also take array-likes and turn a number into []). */
+export function iterableItems<T>(items: unknown): T[] {
+  if (items === null || items === undefined || typeof (items as Iterable<T>)[Symbol.iterator] !== 'function') {
+    throw new TypeError(`items must be an iterable (an array, a Set, a generator...), got ${items === null ? 'null' : typeof items}`);
+  }
+  return Array.from(items as Iterable<T>);
+}
+
 export function checkMax(value: unknown, what = 'max'): number {
   if (typeof value !== 'number') throw new TypeError(`${what} must be a positive integer, got ${typeof value}`);
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`${what} must be a positive integer, got ${value}`);

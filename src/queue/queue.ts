@@ -3,7 +3,7 @@ import type { QueueHandle } from '../shared/handle.js';
 import type { OrderingName } from '../shared/layout.js';
 import { W } from '../shared/layout.js';
 import { checkTimeout, SHUT_DOWN } from './core.js';
-import { checkBlock, checkMax, checkMaxsize, checkOptionsObject, type AttachOptions, type QueueOptions } from './options.js';
+import { checkBlock, checkMax, checkMaxsize, checkOptionsObject, iterableItems, type AttachOptions, type QueueOptions } from './options.js';
 import { attachView, createView, QueueView, type Encoded, type ViewInit } from './view.js';
 import { deadlineFor, joinTimeoutError, waitForChange } from './wait.js';
 
@@ -59,7 +59,7 @@ abstract class BlockingQueue<T> extends QueueView<T> {
    */
   putMany(items: Iterable<T>, options?: PutOptions): void {
     const { block, timeout } = parseWaitOptions(options);
-    this.putEncoded(this.encode(Array.from(items)), block, timeout);
+    this.putEncoded(this.encode(iterableItems<T>(items)), block, timeout);
   }
 
   /** Removes and returns the next item, waiting while the queue is empty. */

@@ -148,8 +148,9 @@ export abstract class QueueView<T> {
   }
 
   /**
-   * Call this after a worker thread that used the queue has exited (from the Worker's
-   * 'exit' event, with `worker.threadId`). If the thread was terminated inside a queue
+   * Call this after a worker thread that used the queue has exited, from the Worker's
+   * 'exit' event, with the id read while it ran (`const id = worker.threadId;
+   * worker.once('exit', () => q.recoverThread(id))`: inside 'exit', threadId is -1). If the thread was terminated inside a queue
    * operation it still holds the queue's lock: this releases it. The queue's state is
    * as if the interrupted operation never ran (FIFO and LIFO queues; see the README for
    * the priority queue's limit), and every waiter re-checks. Returns whether the lock was

@@ -37,11 +37,16 @@ export function createQueueMemory(ordering: OrderingName, codec: string, maxsize
   const handle: QueueHandle = { kind: 'conveyor.queue', version: LAYOUT_VERSION, ordering, codec, header, data };
   if (ordering === 'priority') {
     // Each item costs at least one entry plus an arena header, which bounds the entries.
-    const maxEntries = Math.floor(capacity / (ENTRY_BYTES + 8)) + 1;
+    const maxEntries = maxIndexBytes(capacity) / ENTRY_BYTES;
     const index = new SharedArrayBuffer(Math.min(256, maxEntries) * ENTRY_BYTES, { maxByteLength: maxEntries * ENTRY_BYTES });
     return { ...handle, index };
   }
   return handle;
+}
+
+/** Each item costs at least one entry plus an arena header, which bounds the entries. */
+function maxIndexBytes(capacity: number): number {
+  return (Math.floor(capacity / (ENTRY_BYTES + 8)) + 1) * ENTRY_BYTES;
 }
 
 const ORDERING_BY_CODE = new Map(Object.entries(ORDERING_CODES).map(([k, v]) => [v, k as OrderingName]));
@@ -79,8 +84,14 @@ export function validateHandle(value: unknown): QueueHandle {
   if (f[F.CAPACITY] !== v.data.maxByteLength) {
     throw new QueueHandleError('queue handle memory is inconsistent: data buffer does not match the recorded capacity');
   }
-  if (ordering === 'priority' && !(v.index instanceof SharedArrayBuffer && v.index.growable)) {
-    throw new QueueHandleError("a priority queue handle needs its growable 'index' SharedArrayBuffer");
+  if (ordering === 'priority') {
+    if (!(v.index instanceof SharedArrayBuffer && v.index.growable)) {
+      throw new QueueHandleError("a priority queue handle needs its growable 'index' SharedArrayBuffer");
+    }
+    // A shorter index would make heap writes past its end vanish (typed arrays ignore them).
+    if (v.index.maxByteLength !== maxIndexBytes(f[F.CAPACITY]) || v.index.byteLength % ENTRY_BYTES !== 0) {
+      throw new QueueHandleError("queue handle memory is inconsistent: the priority index does not match the recorded capacity");
+    }
   }
   return v as QueueHandle;
 }

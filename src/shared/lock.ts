@@ -1,4 +1,5 @@
-import { threadId } from 'node:worker_threads';
+import { isMainThread, threadId } from 'node:worker_threads';
+import { QueueLockedError } from '../errors.js';
 import { W } from './layout.js';
 
 /**
@@ -16,6 +17,13 @@ import { W } from './layout.js';
  * Critical sections are a copy and a few stores, so the brief spin usually wins.
  */
 const SPINS = 100;
+/**
+ * The main thread does not wait longer than this for a lock held by one thread: critical
+ * sections take microseconds, so the holder has died, and the 'exit' event that lets
+ * recoverThread() release the lock can only be delivered once the main thread returns to
+ * its event loop. (Workers wait without bound: the main thread recovers the lock for them.)
+ */
+export const MAIN_THREAD_LOCK_PATIENCE_MS = 1000;
 export const THREAD_TAG = threadId + 1;
 const MINE = THREAD_TAG << 1;
 
@@ -27,6 +35,8 @@ function lockSlow(h: Int32Array): void {
   for (let i = 0; i < SPINS; i++) {
     if (Atomics.load(h, W.LOCK) === 0 && Atomics.compareExchange(h, W.LOCK, 0, MINE) === 0) return;
   }
+  let holder = 0;
+  let since = 0;
   for (;;) {
     let v = Atomics.load(h, W.LOCK);
     if (v === 0) {
@@ -37,7 +47,18 @@ function lockSlow(h: Int32Array): void {
       if (Atomics.compareExchange(h, W.LOCK, v, v | 1) !== v) continue;
       v |= 1;
     }
-    Atomics.wait(h, W.LOCK, v);
+    if (!isMainThread) {
+      Atomics.wait(h, W.LOCK, v);
+      continue;
+    }
+    const now = performance.now();
+    if (v >>> 1 !== holder) {
+      holder = v >>> 1;
+      since = now;
+    } else if (now - since >= MAIN_THREAD_LOCK_PATIENCE_MS) {
+      throw new QueueLockedError(holder - 1, now - since);
+    }
+    Atomics.wait(h, W.LOCK, v, 50);
   }
 }
 

@@ -1,0 +1,111 @@
+// A worker that takes items and puts them back, as fast as it can, until it is terminated
+// at a random instant (often inside a queue operation). Each cycle is get -> taskDone -> put,
+// so an item is in this thread's hands for a moment (at most MAX_IN_HANDS at once), and the
+// unfinished count is over the queued count only for items taken and not yet marked done.
+// It bumps its progress slot after every cycle so the main thread can see it still works.
+import { parentPort, workerData } from 'node:worker_threads';
+import { AsyncLifoQueue, AsyncQueue, LifoQueue, Queue, QueueEmpty, QueueFull } from '../../dist/index.js';
+
+
+const { handle, ordering, mode, progress, slot, maxInHands: MAX_IN_HANDS } = workerData;
+const lifo = ordering === 'lifo';
+const p = new Int32Array(progress);
+const tick = () => Atomics.add(p, slot, 1);
+const doneAll = (q, n) => {
+  for (let i = 0; i < n; i++) q.taskDone();
+};
+
+function syncLoop(q) {
+  for (let k = 0; ; k++) {
+    switch (mode) {
+      case 'single': {
+        const v = q.get();
+        q.taskDone();
+        q.put(v);
+        break;
+      }
+      case 'many': {
+        const items = q.getMany(1 + (k % MAX_IN_HANDS));
+        doneAll(q, items.length);
+        q.putMany(items);
+        break;
+      }
+      case 'timed': {
+        let v;
+        try {
+          v = q.get({ timeout: 1 });
+        } catch (error) {
+          if (!(error instanceof QueueEmpty)) throw error;
+          break;
+        }
+        q.taskDone();
+        for (;;) {
+          try {
+            q.put(v, { timeout: 1 });
+            break;
+          } catch (error) {
+            if (!(error instanceof QueueFull)) throw error;
+          }
+        }
+        break;
+      }
+      case 'nowait': {
+        let v;
+        try {
+          v = q.getNowait();
+        } catch (error) {
+          if (!(error instanceof QueueEmpty)) throw error;
+          break;
+        }
+        q.taskDone();
+        for (;;) {
+          try {
+            q.putNowait(v);
+            break;
+          } catch (error) {
+            if (!(error instanceof QueueFull)) throw error;
+          }
+        }
+        break;
+      }
+      default:
+        throw new Error(`unknown mode ${mode}`);
+    }
+    tick();
+  }
+}
+
+async function asyncLoop(q) {
+  for (let k = 0; ; k++) {
+    if (k % 3 === 0) {
+      const items = await q.getMany(1 + (k % MAX_IN_HANDS));
+      doneAll(q, items.length);
+      await q.putMany(items);
+    } else if (k % 3 === 1) {
+      let v;
+      try {
+        v = await q.get({ timeout: 1 });
+      } catch (error) {
+        if (!(error instanceof QueueEmpty)) throw error;
+        continue;
+      }
+      q.taskDone();
+      await q.put(v);
+    } else {
+      const v = await q.get();
+      q.taskDone();
+      await q.put(v);
+    }
+    tick();
+  }
+}
+
+parentPort.postMessage({ type: 'ready' });
+if (mode === 'async') {
+  // A pending Atomics.waitAsync does not keep a thread alive: without this, the thread would
+  // exit (code 13, unsettled top-level await) whenever it waits on an empty or full queue.
+  setInterval(() => {}, 1 << 30);
+  await asyncLoop((lifo ? AsyncLifoQueue : AsyncQueue).from(handle));
+} else {
+  syncLoop((lifo ? LifoQueue : Queue).from(handle));
+}
