@@ -1,18 +1,19 @@
 import { QueueCorruptError } from '../errors.js';
 import type { QueueState } from '../shared/state.js';
-import { DataArea } from './memory.js';
+import { DataArea, pad8 } from './memory.js';
 import type { OrderingStore } from './types.js';
 
 /**
- * FIFO: a byte ring. A record is [u32 payload length, little-endian][payload], and may
- * wrap around the end of the ring byte by byte (no padding is wasted). `head` is the
- * offset of the oldest record and `used` how many bytes follow it, so the tail is
+ * FIFO: a byte ring. A record is [u32 payload length, little-endian][u32 0][payload,
+ * padded to a multiple of 8]: records and payloads start 8-byte aligned (see pad8), so the
+ * header never straddles the end of the ring, while a payload may wrap around it. `head`
+ * is the offset of the oldest record and `used` how many bytes follow it, so the tail is
  * (head + used) mod dataSize.
  *
  * Crash safety: push writes only into the free part of the ring; pop only reads. The
  * new head/used take effect when the core commits the state.
  */
-const HEADER = 4;
+const HEADER = 8;
 
 export class FifoRing implements OrderingStore {
   lastPriority = 0;
@@ -23,12 +24,12 @@ export class FifoRing implements OrderingStore {
   }
 
   recordBytes(payloadBytes: number): number {
-    return payloadBytes + HEADER;
+    return pad8(payloadBytes) + HEADER;
   }
 
   push(payload: Uint8Array, _priority: number): void {
     const { s } = this;
-    const need = payload.length + HEADER;
+    const need = pad8(payload.length) + HEADER;
     let size = this.area.sync();
     if (s.used + need > size) size = this.grow(s.used + need);
     let tail = s.head + s.used;
@@ -57,8 +58,8 @@ export class FifoRing implements OrderingStore {
     let pos = s.head + HEADER;
     if (pos >= size) pos -= size;
     this.copyOut(pos, len, out, at, size);
-    s.used -= len + HEADER;
-    pos += len;
+    s.used -= pad8(len) + HEADER;
+    pos += pad8(len);
     if (pos >= size) pos -= size;
     // An empty ring restarts at 0 so that records stay contiguous as long as possible.
     s.head = s.used === 0 ? 0 : pos;

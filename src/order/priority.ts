@@ -1,5 +1,5 @@
 import type { QueueState } from '../shared/state.js';
-import { DataArea } from './memory.js';
+import { DataArea, pad8 } from './memory.js';
 import { copyBytes } from './fifo.js';
 import type { OrderingStore } from './types.js';
 
@@ -9,7 +9,8 @@ import type { OrderingStore } from './types.js';
  * priorities in insertion order, because seq (the state's nextSeq) only grows.
  *
  * Index entry i (32 bytes): f64 priority | f64 seq | u32 arena offset | u32 payload length.
- * Arena record: [u32 payload length][u32 heap index of its entry, FREE once popped][payload].
+ * Arena record: [u32 payload length][u32 heap index of its entry, FREE once popped][payload,
+ * padded to a multiple of 8] (8-byte aligned, see pad8).
  * The arena is a bump allocator (HEAD = top); popped records become garbage and are
  * squeezed out by compact() when the arena would otherwise have to grow. Each record's
  * back-pointer lets compaction fix up the entry that points at a moved record.
@@ -54,7 +55,7 @@ export class PriorityHeap implements OrderingStore {
   }
 
   recordBytes(payloadBytes: number): number {
-    return payloadBytes + ARENA_HEADER + ENTRY_BYTES;
+    return pad8(payloadBytes) + ARENA_HEADER + ENTRY_BYTES;
   }
 
   push(payload: Uint8Array, priority: number): void {
@@ -62,7 +63,7 @@ export class PriorityHeap implements OrderingStore {
     const n = s.count;
     this.syncIndex(n + 1);
     this.area.sync();
-    const need = payload.length + ARENA_HEADER;
+    const need = pad8(payload.length) + ARENA_HEADER;
     let top = s.head;
     if (top + need > s.dataSize) {
       // Compact when at least half the arena is garbage, or when growing could not make
@@ -101,8 +102,8 @@ export class PriorityHeap implements OrderingStore {
     this.lastPriority = this.f64[0];
     copyBytes(out, at, u8, offset + ARENA_HEADER, len);
     dv.setUint32(offset + 4, FREE, true);
-    s.tail -= len + ARENA_HEADER;
-    s.used -= len + ARENA_HEADER + ENTRY_BYTES;
+    s.tail -= pad8(len) + ARENA_HEADER;
+    s.used -= pad8(len) + ARENA_HEADER + ENTRY_BYTES;
     if (n === 1) {
       s.head = 0; // arena empty: restart at 0
       s.tail = 0;
@@ -130,7 +131,7 @@ export class PriorityHeap implements OrderingStore {
     while (src < top) {
       const len = this.area.checkLength(dv.getUint32(src, true), top - src - ARENA_HEADER, 'arena record');
       const owner = dv.getUint32(src + 4, true);
-      const size = len + ARENA_HEADER;
+      const size = pad8(len) + ARENA_HEADER;
       if (owner !== FREE) {
         if (owner >= s.count) this.area.checkLength(owner, s.count - 1, 'heap index');
         if (src !== dst) u8.copyWithin(dst, src, src + size);

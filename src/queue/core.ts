@@ -129,7 +129,8 @@ export class QueueCore {
 
   /** Whether one record of this many payload bytes could ever fit. */
   fitsEver(payloadBytes: number): boolean {
-    return this.store.recordBytes(payloadBytes) <= this.capacity;
+    // The first test also keeps recordBytes' 32-bit padding arithmetic in range.
+    return payloadBytes <= this.capacity && this.store.recordBytes(payloadBytes) <= this.capacity;
   }
 
   /**
@@ -195,7 +196,7 @@ export class QueueCore {
           store.pop(out.scratch, at);
           out.owned[i] = undefined;
           out.starts[i] = at;
-          at += len;
+          at = (at + len + 7) & ~7; // aligned, for fast copies out of shared memory (see pad8)
         }
         out.lengths[i] = len;
         out.priorities[i] = store.lastPriority;

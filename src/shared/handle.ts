@@ -21,7 +21,8 @@ export interface QueueHandle {
   readonly index?: SharedArrayBuffer;
 }
 
-export function createQueueMemory(ordering: OrderingName, codec: string, maxsize: number, capacity: number): QueueHandle {
+export function createQueueMemory(ordering: OrderingName, codec: string, maxsize: number, requested: number): QueueHandle {
+  const capacity = requested - (requested % 8); // records are 8-byte aligned (src/order/memory.ts)
   const header = new SharedArrayBuffer(HEADER_BYTES);
   const data = new SharedArrayBuffer(Math.min(INITIAL_DATA_BYTES, capacity), { maxByteLength: capacity });
   const h = new Int32Array(header);

@@ -23,7 +23,7 @@ describe('corrupted shared memory', () => {
     q.put('hello');
     const data = new DataView(q.handle.data);
     const h = new Int32Array(q.handle.header);
-    const lengthAt = kind === 'fifo' ? 0 : h[field(h, S.TAIL)] - 4;
+    const lengthAt = kind === 'fifo' ? 0 : h[field(h, S.TAIL)] - 8;
     data.setUint32(lengthAt, 0x7fffffff, true);
     expect(() => q.get()).toThrow(QueueCorruptError);
     expect(() => q.getNowait()).toThrow(QueueCorruptError); // the lock was released

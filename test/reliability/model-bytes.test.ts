@@ -7,11 +7,12 @@ import { LifoQueue, PriorityQueue, Queue } from '../../src/index.js';
  * codec on capacity-bounded queues (so the shared memory, not maxsize, is often what is
  * full, including a data area that grows and wraps), maxsize changed on the fly, and the
  * blocking calls with short timeouts. The model counts each record's bytes exactly as the
- * orderings do (FIFO/LIFO: 4-byte header; priority: 8-byte arena header + 32-byte heap entry).
+ * orderings do: payloads padded to a multiple of 8, plus FIFO/LIFO an 8-byte header, priority an
+ * 8-byte arena header and a 32-byte heap entry; the capacity is rounded down to a multiple of 8.
  */
 type Ordering = 'fifo' | 'lifo' | 'priority';
 type Outcome = { ok: unknown } | { error: string };
-const OVERHEAD: Record<Ordering, number> = { fifo: 4, lifo: 4, priority: 40 };
+const OVERHEAD: Record<Ordering, number> = { fifo: 8, lifo: 8, priority: 40 };
 
 function bytes(len: number, seed: number): Uint8Array {
   const b = new Uint8Array(len);
@@ -25,10 +26,13 @@ class BytesModel {
   unfinished = 0;
   shut = false;
   seq = 0;
-  constructor(readonly ordering: Ordering, public maxsize: number, readonly capacity: number) {}
+  readonly capacity: number;
+  constructor(readonly ordering: Ordering, public maxsize: number, capacity: number) {
+    this.capacity = capacity - (capacity % 8);
+  }
 
   cost(v: Uint8Array): number {
-    return v.length + OVERHEAD[this.ordering];
+    return Math.ceil(v.length / 8) * 8 + OVERHEAD[this.ordering];
   }
   full(): boolean {
     return this.maxsize > 0 && this.items.length >= this.maxsize;
