@@ -77,4 +77,9 @@ export class QueueLockedError extends Error {
 
 /** The exact message CPython uses, kept so ported code and docs read the same. */
 export const TASK_DONE_TOO_MANY = 'taskDone() called too many times';
+
+/** Python's ValueError from task_done(), as a RangeError with a stable code. */
+export function taskDoneTooManyError(): RangeError {
+  return Object.assign(new RangeError(TASK_DONE_TOO_MANY), { code: 'ERR_TASK_DONE_TOO_MANY' as const });
+}
 export const NEGATIVE_TIMEOUT = "'timeout' must be a non-negative number";

@@ -1,4 +1,4 @@
-import { QueueEmpty, QueueFull, QueueShutDown, TASK_DONE_TOO_MANY } from '../errors.js';
+import { QueueEmpty, QueueFull, QueueShutDown, taskDoneTooManyError } from '../errors.js';
 import { checkMax, checkMaxsize, checkOptionsObject, iterableItems } from '../queue/options.js';
 import { joinTimeoutError } from '../queue/wait.js';
 import type { OrderingName } from '../shared/layout.js';
@@ -146,7 +146,7 @@ export class LocalQueue<T = unknown> implements AsyncQueueLike<T> {
   }
 
   taskDone(): void {
-    if (this.unfinished <= 0) throw Object.assign(new RangeError(TASK_DONE_TOO_MANY), { code: 'ERR_TASK_DONE_TOO_MANY' });
+    if (this.unfinished <= 0) throw taskDoneTooManyError();
     if (--this.unfinished === 0) this.joiners.kick();
   }
 

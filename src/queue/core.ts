@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { NEGATIVE_TIMEOUT, TASK_DONE_TOO_MANY } from '../errors.js';
+import { NEGATIVE_TIMEOUT, taskDoneTooManyError } from '../errors.js';
 import { F, S, W } from '../shared/layout.js';
 import { lock, releaseIfHeldBy, unlock } from '../shared/lock.js';
 import { QueueState, readCommitted } from '../shared/state.js';
@@ -220,7 +220,7 @@ export class QueueCore {
     try {
       s.load();
       if (s.unfinished <= 0) {
-        throw Object.assign(new RangeError(TASK_DONE_TOO_MANY), { code: 'ERR_TASK_DONE_TOO_MANY' });
+        throw taskDoneTooManyError();
       }
       left = --s.unfinished;
       s.commit();
