@@ -47,7 +47,7 @@ interface Expect {
 interface Row extends Expect {
   name: string;
   /** Which kinds the row applies to (default: all). */
-  only?: (k: Kind) => boolean;
+  appliesTo?: (k: Kind) => boolean;
   /** Brings the queue into the state the row needs (default: two items queued, maxsize 4). */
   setup?: (q: AnyView, w: (v: unknown) => unknown) => void;
   call: (q: AnyView, w: (v: unknown) => unknown) => unknown;
@@ -68,13 +68,13 @@ const rows: Row[] = [
   { name: 'putMany with timeout -0.5', call: (q, w) => q.putMany([w(1)], { timeout: -0.5 }), error: RangeError, message: /'timeout' must be a non-negative number/ },
   { name: 'getMany with a bigint timeout', call: (q) => q.getMany(1, { timeout: 5n as never }), error: TypeError, message: /timeout must be a number/ },
   { name: 'join with timeout -1', call: (q) => q.join({ timeout: -1 }), error: RangeError, message: /'timeout' must be a non-negative number/ },
-  { name: "put with block 'yes'", only: (k) => !isAsync(k), call: (q, w) => q.put(w(1), { block: 'yes' as never }), error: TypeError, message: /block must be a boolean, got string/ },
-  { name: 'get with block 1', only: (k) => !isAsync(k), call: (q) => q.get({ block: 1 as never }), error: TypeError, message: /block must be a boolean, got number/ },
-  { name: 'get with a non-signal signal', only: isAsync, call: (q) => q.get({ signal: {} as never }), error: TypeError, message: /signal must be an AbortSignal/ },
-  { name: 'put with signal 5', only: isAsync, call: (q, w) => q.put(w(1), { signal: 5 as never }), error: TypeError, message: /signal must be an AbortSignal.*got number/ },
-  { name: 'join with signal null', only: isAsync, call: (q) => q.join({ signal: null as never }), error: TypeError, message: /signal must be an AbortSignal.*got null/ },
-  { name: 'get with an already aborted signal', only: isAsync, call: (q) => q.get({ signal: AbortSignal.abort(new Error('stop now')) }), error: Error, message: /^stop now$/ },
-  { name: 'putMany with an already aborted signal', only: isAsync, call: (q, w) => q.putMany([w(1), w(2)], { signal: AbortSignal.abort(new Error('stop now')) }), error: Error, message: /^stop now$/ },
+  { name: "put with block 'yes'", appliesTo: (k) => !isAsync(k), call: (q, w) => q.put(w(1), { block: 'yes' as never }), error: TypeError, message: /block must be a boolean, got string/ },
+  { name: 'get with block 1', appliesTo: (k) => !isAsync(k), call: (q) => q.get({ block: 1 as never }), error: TypeError, message: /block must be a boolean, got number/ },
+  { name: 'get with a non-signal signal', appliesTo: isAsync, call: (q) => q.get({ signal: {} as never }), error: TypeError, message: /signal must be an AbortSignal/ },
+  { name: 'put with signal 5', appliesTo: isAsync, call: (q, w) => q.put(w(1), { signal: 5 as never }), error: TypeError, message: /signal must be an AbortSignal.*got number/ },
+  { name: 'join with signal null', appliesTo: isAsync, call: (q) => q.join({ signal: null as never }), error: TypeError, message: /signal must be an AbortSignal.*got null/ },
+  { name: 'get with an already aborted signal', appliesTo: isAsync, call: (q) => q.get({ signal: AbortSignal.abort(new Error('stop now')) }), error: Error, message: /^stop now$/ },
+  { name: 'putMany with an already aborted signal', appliesTo: isAsync, call: (q, w) => q.putMany([w(1), w(2)], { signal: AbortSignal.abort(new Error('stop now')) }), error: Error, message: /^stop now$/ },
   // ---- getMany's max ----
   ...([0, -1, 1.5, Number.NaN, Infinity, -Infinity] as const).map((max): Row => ({
     name: `getMany(${max})`, call: (q) => q.getMany(max), error: RangeError, message: new RegExp(`max must be a positive integer, got ${max}`),
@@ -90,11 +90,11 @@ const rows: Row[] = [
   { name: 'putMany with one item larger than the capacity (none goes in)', call: (q, w) => q.putMany([w(10), w(huge)]), error: RangeError, code: 'ERR_ITEM_TOO_LARGE', message: /larger capacity/ },
   { name: 'putNowait of an item larger than the capacity', call: (q, w) => q.putNowait(w(huge)), error: RangeError, code: 'ERR_ITEM_TOO_LARGE', message: /can never fit/ },
   // ---- priority pairs ----
-  { name: 'priority put of a NaN priority', only: isPriority, call: (q) => q.put([Number.NaN, 'x']), error: RangeError, message: /priority must not be NaN/ },
-  { name: "priority put of a string priority", only: isPriority, call: (q) => q.put(['1', 'x']), error: TypeError, message: /priority must be a number, got string/ },
-  { name: 'priority put of a bare value', only: isPriority, call: (q) => q.put('x'), error: TypeError, message: /must be a \[priority, value\] pair/ },
-  { name: 'priority put of a 3-tuple', only: isPriority, call: (q) => q.put([1, 'x', 'y']), error: TypeError, message: /must be a \[priority, value\] pair/ },
-  { name: 'priority putMany with a NaN priority last (none goes in)', only: isPriority, call: (q) => q.putMany([[0, 'a'], [Number.NaN, 'b']]), error: RangeError, message: /priority must not be NaN/ },
+  { name: 'priority put of a NaN priority', appliesTo: isPriority, call: (q) => q.put([Number.NaN, 'x']), error: RangeError, message: /priority must not be NaN/ },
+  { name: "priority put of a string priority", appliesTo: isPriority, call: (q) => q.put(['1', 'x']), error: TypeError, message: /priority must be a number, got string/ },
+  { name: 'priority put of a bare value', appliesTo: isPriority, call: (q) => q.put('x'), error: TypeError, message: /must be a \[priority, value\] pair/ },
+  { name: 'priority put of a 3-tuple', appliesTo: isPriority, call: (q) => q.put([1, 'x', 'y']), error: TypeError, message: /must be a \[priority, value\] pair/ },
+  { name: 'priority putMany with a NaN priority last (none goes in)', appliesTo: isPriority, call: (q) => q.putMany([[0, 'a'], [Number.NaN, 'b']]), error: RangeError, message: /priority must not be NaN/ },
   // ---- task accounting, shutdown, recovery ----
   {
     name: 'taskDone with no unfinished task',
@@ -113,9 +113,9 @@ const rows: Row[] = [
   { name: 'putMany after shutdown', setup: (q) => q.shutdown(), call: (q, w) => q.putMany([w(3), w(4)]), error: QueueShutDown, code: 'ERR_QUEUE_SHUT_DOWN', message: /shut down/ },
   { name: 'put with timeout after shutdown', setup: (q) => q.shutdown(), call: (q, w) => q.put(w(3), { timeout: 10_000 }), error: QueueShutDown, code: 'ERR_QUEUE_SHUT_DOWN', message: /shut down/ },
   // ---- the writable maxsize of the blocking view ----
-  { name: 'maxsize = NaN', only: (k) => !isAsync(k), call: (q) => { (q as { maxsize: number }).maxsize = Number.NaN; }, error: RangeError, message: /maxsize must not be NaN/ },
-  { name: "maxsize = '3'", only: (k) => !isAsync(k), call: (q) => { (q as { maxsize: unknown }).maxsize = '3'; }, error: TypeError, message: /maxsize must be a number/ },
-  { name: 'maxsize = 5 on an async view (read-only, as in asyncio)', only: isAsync, call: (q) => { (q as { maxsize: number }).maxsize = 5; }, error: TypeError, message: /only a getter|read.only/ },
+  { name: 'maxsize = NaN', appliesTo: (k) => !isAsync(k), call: (q) => { (q as { maxsize: number }).maxsize = Number.NaN; }, error: RangeError, message: /maxsize must not be NaN/ },
+  { name: "maxsize = '3'", appliesTo: (k) => !isAsync(k), call: (q) => { (q as { maxsize: unknown }).maxsize = '3'; }, error: TypeError, message: /maxsize must be a number/ },
+  { name: 'maxsize = 5 on an async view (read-only, as in asyncio)', appliesTo: isAsync, call: (q) => { (q as { maxsize: number }).maxsize = 5; }, error: TypeError, message: /only a getter|read.only/ },
 ];
 
 const PROMISE_METHODS = new Set(['put', 'get', 'putMany', 'getMany', 'join']);
@@ -152,7 +152,7 @@ function expectError(error: unknown, row: Expect): void {
 
 describe.each(KINDS)('%s: bad input is refused and changes nothing', (kind) => {
   const w = wrapFor(kind);
-  it.each(rows.filter((r) => r.only === undefined || r.only(kind)).map((r) => [r.name, r] as const))('%s', async (_name, row) => {
+  it.each(rows.filter((r) => r.appliesTo === undefined || r.appliesTo(kind)).map((r) => [r.name, r] as const))('%s', async (_name, row) => {
     const q = new CLASSES[kind]({ maxsize: 4, capacity: 4096 }) as AnyView;
     const other = CLASSES[kind].from(q.handle) as AnyView; // a second view of the same memory
     await q.put(w(1));
