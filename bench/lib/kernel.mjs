@@ -5,9 +5,15 @@
  * { seed, iters }; `iters` is calibrated at start-up so that an item takes a chosen time.
  */
 export function kernel(seed, iters) {
-  let x = (seed | 0) || 0x9e3779b9;
+  // Both `| 0`s keep every value int32. Without them, 0x9e3779b9 (above 2**31) made `x` a
+  // double wherever V8 inlined this function into a caller (a one-line handler is enough),
+  // and the same work ran 3x slower there than where it was compiled alone: worker threads
+  // and the main thread ran different machine code for identical items. Results are
+  // bit-identical (shifts convert to int32 anyway).
+  const n = iters | 0;
+  let x = (seed | 0) || (0x9e3779b9 | 0);
   let acc = 0;
-  for (let i = 0; i < iters; i++) {
+  for (let i = 0; i < n; i++) {
     x ^= x << 13;
     x ^= x >>> 17;
     x ^= x << 5;
