@@ -1,7 +1,7 @@
-// Repro for an open performance problem (issue 4): WorkerPool.map over 20 back-to-back batches of
-// ~50 ms of single-thread kernel work, printing each batch's wall time, process CPU time and the main
-// thread's event-loop utilization. At 100 us per item, after ~14 batches both workers stay fully busy
-// but take ~3x longer for the same work (not the spin policy, not the take size: both ruled out).
+// WorkerPool.map over 20 back-to-back batches of ~50 ms of single-thread kernel work, printing each
+// batch's wall time, process CPU time and the main thread's event-loop utilization. This is how the
+// bench kernel's JIT problem was found (batches turning 3x slower once V8 optimized the worker's
+// handler; fixed in bench/lib/kernel.mjs): if batches drift apart again, run it with --trace-opt.
 // Usage: npm run build && node bench/profile/cpu-batches.mjs [grain-us]
 import { WorkerPool } from '../../dist/index.js';
 import { kernel, calibrate } from '../lib/kernel.mjs';
