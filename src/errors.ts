@@ -34,6 +34,12 @@ export class QueueShutDown extends Error {
   }
 }
 
+/** Sets how many items of a batch went in before a putMany stopped with this error. */
+export function withInserted<E extends QueueFull | QueueShutDown>(error: E, inserted: number): E {
+  error.inserted = inserted;
+  return error;
+}
+
 /** A value the queue's codec cannot encode (or bytes it cannot decode). The queue is unchanged. */
 export class QueueCodecError extends TypeError {
   readonly code = 'ERR_QUEUE_CODEC' as const;

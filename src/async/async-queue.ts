@@ -1,4 +1,4 @@
-import { QueueEmpty, QueueFull, QueueLockedError, QueueShutDown } from '../errors.js';
+import { QueueEmpty, QueueFull, QueueLockedError, QueueShutDown, withInserted } from '../errors.js';
 import { SHUT_DOWN } from '../queue/core.js';
 import { checkMax, iterableItems, type AttachOptions, type QueueOptions } from '../queue/options.js';
 import { attachView, createView, QueueView, type Encoded, type ViewInit } from '../queue/view.js';
@@ -15,11 +15,6 @@ let pendingAttach: ViewInit | undefined;
 
 const RESOLVED: Promise<void> = Promise.resolve();
 const NO_LIMITS: WaitLimits = { signal: undefined, timeout: undefined };
-
-function withInserted<E extends QueueFull | QueueShutDown>(error: E, inserted: number): E {
-  error.inserted = inserted;
-  return error;
-}
 
 /**
  * The asyncio view of a shared queue: Python's `asyncio.Queue` API over the same memory

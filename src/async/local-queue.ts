@@ -1,4 +1,4 @@
-import { QueueEmpty, QueueFull, QueueShutDown, taskDoneTooManyError } from '../errors.js';
+import { QueueEmpty, QueueFull, QueueShutDown, taskDoneTooManyError, withInserted } from '../errors.js';
 import { checkMax, checkMaxsize, checkOptionsObject, iterableItems } from '../queue/options.js';
 import { joinTimeoutError } from '../queue/wait.js';
 import type { OrderingName } from '../shared/layout.js';
@@ -19,11 +19,6 @@ export interface LocalQueueOptions {
 
 const RESOLVED: Promise<void> = Promise.resolve();
 const ORDERS: readonly string[] = ['fifo', 'lifo', 'priority'];
-
-function withInserted<E extends QueueFull | QueueShutDown>(error: E, inserted: number): E {
-  error.inserted = inserted;
-  return error;
-}
 
 function isPriorityItem(item: unknown): boolean {
   return Array.isArray(item) && item.length === 2 && typeof item[0] === 'number' && !Number.isNaN(item[0]);

@@ -1,4 +1,4 @@
-import { QueueEmpty, QueueFull, QueueShutDown } from '../errors.js';
+import { QueueEmpty, QueueFull, QueueShutDown, withInserted } from '../errors.js';
 import type { QueueHandle } from '../shared/handle.js';
 import type { OrderingName } from '../shared/layout.js';
 import { W } from '../shared/layout.js';
@@ -96,14 +96,14 @@ abstract class BlockingQueue<T> extends QueueView<T> {
     while (done < total) {
       const seq = Atomics.load(h, W.NOT_FULL);
       const n = this.core.putSome(enc.records, enc.priorities, done);
-      if (n === SHUT_DOWN) throw Object.assign(new QueueShutDown(), { inserted: done });
+      if (n === SHUT_DOWN) throw withInserted(new QueueShutDown(), done);
       if (n > 0) {
         done += n;
         continue;
       }
-      if (!block) throw Object.assign(new QueueFull(), { inserted: done });
+      if (!block) throw withInserted(new QueueFull(), done);
       const remaining = deadline - performance.now();
-      if (remaining <= 0) throw Object.assign(new QueueFull(`the queue stayed full for ${timeout} ms`), { inserted: done });
+      if (remaining <= 0) throw withInserted(new QueueFull(`the queue stayed full for ${timeout} ms`), done);
       waitForChange(h, W.NOT_FULL, W.PUTTERS_WAITING, seq, remaining);
     }
   }

@@ -1,5 +1,3 @@
-import { W } from '../shared/layout.js';
-
 /**
  * How long a blocked thread polls a condition word before it parks in Atomics.wait, at
  * most (about 15 us on the 2-core machine). Parking and being woken costs tens of
@@ -45,12 +43,6 @@ export function waitForChange(h: Int32Array, word: number, waitingWord: number, 
     Atomics.sub(h, waitingWord, 1);
   }
 }
-
-export const CONDITION = {
-  notEmpty: [W.NOT_EMPTY, W.GETTERS_WAITING],
-  notFull: [W.NOT_FULL, W.PUTTERS_WAITING],
-  allDone: [W.ALL_DONE, W.JOINERS_WAITING],
-} as const;
 
 export function deadlineFor(timeout: number | undefined): number {
   return timeout === undefined ? Infinity : performance.now() + timeout;

@@ -24,7 +24,7 @@ const SPINS = 100;
  * its event loop. (Workers wait without bound: the main thread recovers the lock for them.)
  */
 export const MAIN_THREAD_LOCK_PATIENCE_MS = 1000;
-export const THREAD_TAG = threadId + 1;
+const THREAD_TAG = threadId + 1;
 const MINE = THREAD_TAG << 1;
 
 export function lock(h: Int32Array): void {
@@ -82,7 +82,3 @@ export function releaseIfHeldBy(h: Int32Array, tag: number): boolean {
   }
 }
 
-/** The tag of the thread holding the lock, 0 when free (diagnostics). */
-export function lockHolder(h: Int32Array): number {
-  return Atomics.load(h, W.LOCK) >>> 1;
-}
