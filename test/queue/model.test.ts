@@ -1,97 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LifoQueue, PriorityQueue, Queue, type CodecName } from '../../src/index.js';
+import { attempt, QueueModel, type Ordering, type Outcome } from '../helpers/queue-model.js';
 
 /**
  * Model-based test: random sequences of operations are applied to a real queue and to a
  * plain reference model; every result and every error must agree. Priorities are small
  * integers so that ties (which must come out FIFO) are frequent.
  */
-type Ordering = 'fifo' | 'lifo' | 'priority';
-type Outcome = { ok: unknown } | { error: string };
-
-class Model {
-  items: { p: number; seq: number; v: unknown }[] = [];
-  unfinished = 0;
-  shut = false;
-  seq = 0;
-  constructor(readonly ordering: Ordering, readonly maxsize: number) {}
-
-  full(): boolean {
-    return this.maxsize > 0 && this.items.length >= this.maxsize;
-  }
-  put(item: unknown): Outcome {
-    if (this.shut) return { error: 'QueueShutDown' };
-    if (this.full()) return { error: 'QueueFull' };
-    const [p, v] = this.ordering === 'priority' ? (item as [number, unknown]) : [0, item];
-    this.items.push({ p, seq: this.seq++, v });
-    this.unfinished++;
-    return { ok: undefined };
-  }
-  putMany(items: unknown[]): Outcome {
-    let inserted = 0;
-    for (const it of items) {
-      const r = this.put(it);
-      if ('error' in r) return { error: `${r.error}:${inserted}` };
-      inserted++;
-    }
-    return { ok: undefined };
-  }
-  private takeOne(): unknown {
-    let i: number;
-    if (this.ordering === 'fifo') i = 0;
-    else if (this.ordering === 'lifo') i = this.items.length - 1;
-    else {
-      i = 0;
-      for (let j = 1; j < this.items.length; j++) {
-        const a = this.items[j];
-        const b = this.items[i];
-        if (a.p < b.p || (a.p === b.p && a.seq < b.seq)) i = j;
-      }
-    }
-    const [it] = this.items.splice(i, 1);
-    return this.ordering === 'priority' ? [it.p, it.v] : it.v;
-  }
-  get(): Outcome {
-    if (this.items.length === 0) return { error: this.shut ? 'QueueShutDown' : 'QueueEmpty' };
-    return { ok: this.takeOne() };
-  }
-  getMany(max: number): Outcome {
-    if (this.items.length === 0) return { error: this.shut ? 'QueueShutDown' : 'QueueEmpty' };
-    const out: unknown[] = [];
-    while (out.length < max && this.items.length > 0) out.push(this.takeOne());
-    return { ok: out };
-  }
-  taskDone(): Outcome {
-    if (this.unfinished <= 0) return { error: 'RangeError' };
-    this.unfinished--;
-    return { ok: undefined };
-  }
-  join(): Outcome {
-    return this.unfinished === 0 ? { ok: undefined } : { error: 'TimeoutError' };
-  }
-  shutdown(immediate: boolean): Outcome {
-    this.shut = true;
-    if (immediate) {
-      this.unfinished = Math.max(0, this.unfinished - this.items.length);
-      this.items = [];
-    }
-    return { ok: undefined };
-  }
-}
-
 type Real = Queue<unknown> | LifoQueue<unknown> | PriorityQueue<unknown>;
-
-/** Runs one call; a batch put's error also reports how many items went in. */
-function attempt(fn: () => unknown, batch = false): Outcome {
-  try {
-    return { ok: fn() };
-  } catch (e) {
-    const err = e as { name: string; inserted?: number };
-    if (batch && (err.name === 'QueueFull' || err.name === 'QueueShutDown')) return { error: `${err.name}:${err.inserted}` };
-    return { error: err.name };
-  }
-}
 
 const value = fc.oneof(
   fc.integer({ min: -1000, max: 1000 }),
@@ -116,13 +33,14 @@ function commands(ordering: Ordering) {
   );
 }
 
-function run(real: Real, cmd: ReturnType<typeof commands> extends fc.Arbitrary<(infer C)[]> ? C : never, model: Model): [Outcome, Outcome] {
+function run(real: Real, cmd: ReturnType<typeof commands> extends fc.Arbitrary<(infer C)[]> ? C : never, model: QueueModel): [Outcome, Outcome] {
   const q = real as Queue<unknown>;
+  const pair = (item: unknown): [number, unknown] => (model.ordering === 'priority' ? (item as [number, unknown]) : [0, item]);
   switch (cmd.op) {
     case 'put':
-      return [attempt(() => q.put(cmd.v, { block: false })), model.put(cmd.v)];
+      return [attempt(() => q.put(cmd.v, { block: false })), model.putMany([pair(cmd.v)], false)];
     case 'putMany':
-      return [attempt(() => q.putMany(cmd.vs, { block: false }), true), model.putMany(cmd.vs)];
+      return [attempt(() => q.putMany(cmd.vs, { block: false }), true), model.putMany(cmd.vs.map(pair), true)];
     case 'get':
       return [attempt(() => q.get({ block: false })), model.get()];
     case 'getMany':
@@ -152,7 +70,7 @@ describe.each(['fifo', 'lifo', 'priority'] as const)('%s queue agrees with the r
     fc.assert(
       fc.property(fc.integer({ min: -1, max: 6 }), commands(ordering), (maxsize, cmds) => {
         const real = makers[ordering](maxsize, codec);
-        const model = new Model(ordering, maxsize);
+        const model = new QueueModel(ordering, maxsize);
         for (const cmd of cmds) {
           const [got, want] = run(real, cmd, model);
           expect(got).toEqual(want);

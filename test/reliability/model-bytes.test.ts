@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LifoQueue, PriorityQueue, Queue } from '../../src/index.js';
+import { attempt, QueueModel, type Ordering, type Outcome } from '../helpers/queue-model.js';
 
 /**
  * Model-based test, extending test/queue/model.test.ts where bytes matter: the 'bytes'
@@ -10,8 +11,6 @@ import { LifoQueue, PriorityQueue, Queue } from '../../src/index.js';
  * orderings do: payloads padded to a multiple of 8, plus FIFO/LIFO an 8-byte header, priority an
  * 8-byte arena header and a 32-byte heap entry; the capacity is rounded down to a multiple of 8.
  */
-type Ordering = 'fifo' | 'lifo' | 'priority';
-type Outcome = { ok: unknown } | { error: string };
 const OVERHEAD: Record<Ordering, number> = { fifo: 8, lifo: 8, priority: 40 };
 
 function bytes(len: number, seed: number): Uint8Array {
@@ -20,84 +19,19 @@ function bytes(len: number, seed: number): Uint8Array {
   return b;
 }
 
-class BytesModel {
-  items: { p: number; seq: number; v: Uint8Array }[] = [];
-  used = 0;
-  unfinished = 0;
-  shut = false;
-  seq = 0;
-  readonly capacity: number;
-  constructor(readonly ordering: Ordering, public maxsize: number, capacity: number) {
+/** The reference model with the queue's byte accounting (see the header comment). */
+class BytesModel extends QueueModel<Uint8Array> {
+  constructor(ordering: Ordering, maxsize: number, capacity: number) {
+    super(ordering, maxsize);
     this.capacity = capacity - (capacity % 8);
   }
 
-  cost(v: Uint8Array): number {
+  override cost(v: Uint8Array): number {
     return Math.ceil(v.length / 8) * 8 + OVERHEAD[this.ordering];
-  }
-  full(): boolean {
-    return this.maxsize > 0 && this.items.length >= this.maxsize;
-  }
-  /** Puts the items in order while there is room; mirrors putSome + the view's errors. */
-  putMany(list: [number, Uint8Array][], batch: boolean): Outcome {
-    if (list.some(([, v]) => this.cost(v) > this.capacity)) return { error: 'RangeError' }; // before anything, even after shutdown
-    let inserted = 0;
-    for (const [p, v] of list) {
-      if (this.shut) return { error: batch ? `QueueShutDown:${inserted}` : 'QueueShutDown' };
-      if (this.full() || this.used + this.cost(v) > this.capacity) return { error: batch ? `QueueFull:${inserted}` : 'QueueFull' };
-      this.items.push({ p, seq: this.seq++, v });
-      this.used += this.cost(v);
-      this.unfinished++;
-      inserted++;
-    }
-    return { ok: undefined };
-  }
-  private takeOne(): unknown {
-    let i = 0;
-    if (this.ordering === 'lifo') i = this.items.length - 1;
-    else if (this.ordering === 'priority') {
-      for (let j = 1; j < this.items.length; j++) {
-        const a = this.items[j];
-        const b = this.items[i];
-        if (a.p < b.p || (a.p === b.p && a.seq < b.seq)) i = j;
-      }
-    }
-    const [it] = this.items.splice(i, 1);
-    this.used -= this.cost(it.v);
-    return this.ordering === 'priority' ? [it.p, it.v] : it.v;
-  }
-  getMany(max: number): Outcome {
-    if (this.items.length === 0) return { error: this.shut ? 'QueueShutDown' : 'QueueEmpty' };
-    const out: unknown[] = [];
-    while (out.length < max && this.items.length > 0) out.push(this.takeOne());
-    return { ok: out };
-  }
-  taskDone(): Outcome {
-    if (this.unfinished <= 0) return { error: 'RangeError' };
-    this.unfinished--;
-    return { ok: undefined };
-  }
-  shutdown(immediate: boolean): Outcome {
-    this.shut = true;
-    if (immediate) {
-      this.unfinished = Math.max(0, this.unfinished - this.items.length);
-      this.items = [];
-      this.used = 0;
-    }
-    return { ok: undefined };
   }
 }
 
 type Real = Queue<unknown> & { maxsize: number };
-
-function attempt(fn: () => unknown, batch = false): Outcome {
-  try {
-    return { ok: fn() };
-  } catch (e) {
-    const err = e as { name: string; inserted?: number };
-    if (batch && (err.name === 'QueueFull' || err.name === 'QueueShutDown')) return { error: `${err.name}:${err.inserted}` };
-    return { error: err.name };
-  }
-}
 
 function commands(maxLen: number) {
   const item = fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: maxLen }), fc.integer({ min: 0, max: 255 }));
