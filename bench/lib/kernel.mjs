@@ -5,19 +5,31 @@
  * { seed, iters }; `iters` is calibrated at start-up so that an item takes a chosen time.
  */
 export function kernel(seed, iters) {
-  // Both `| 0`s keep every value int32. Without them, 0x9e3779b9 (above 2**31) made `x` a
-  // double wherever V8 inlined this function into a caller (a one-line handler is enough),
-  // and the same work ran 3x slower there than where it was compiled alone: worker threads
-  // and the main thread ran different machine code for identical items. Results are
-  // bit-identical (shifts convert to int32 anyway).
-  const n = iters | 0;
-  let x = (seed | 0) || (0x9e3779b9 | 0);
+  // This must run at the same speed in every thread, wherever it is called from. V8 inlines
+  // small functions into their callers, and an inlined loop's speed then depends on the
+  // caller: inlined into a pool's dispatch loop (piscina's onMessage, our consumer), this
+  // loop ran 2-2.5x slower than on the main thread, depending on which items the worker
+  // had seen before (bench/profile/kernel-jit.mjs shows it: 10 ms vs 22-25 ms per item).
+  // Unrolled 8 times, the function's bytecode (525 bytes) is above V8's inlining limit
+  // (460), so every thread runs it compiled on its own. Two more traps avoided: constants
+  // above 2**31 (kept int32 with `| 0`, else `x` becomes a double) and `a || b` on ints.
+  // Results are bit-identical to the plain loop `for (i = 0; i < iters; i++) step()`.
+  let x = seed | 0;
+  if (x === 0) x = 0x9e3779b9 | 0;
   let acc = 0;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    acc = (acc + (x & 0xffff)) | 0;
+  let i = iters | 0;
+  for (; i >= 8; i -= 8) {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5; acc = (acc + (x & 0xffff)) | 0;
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5; acc = (acc + (x & 0xffff)) | 0;
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5; acc = (acc + (x & 0xffff)) | 0;
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5; acc = (acc + (x & 0xffff)) | 0;
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5; acc = (acc + (x & 0xffff)) | 0;
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5; acc = (acc + (x & 0xffff)) | 0;
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5; acc = (acc + (x & 0xffff)) | 0;
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5; acc = (acc + (x & 0xffff)) | 0;
+  }
+  for (; i > 0; i--) {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5; acc = (acc + (x & 0xffff)) | 0;
   }
   return acc;
 }
