@@ -5,8 +5,11 @@
  *   (b) by WorkerPool.map with 1..N threads (N = available cores),
  *   (c) by piscina.run (one task per item, all submitted at once) with the same threads.
  * One sample = one batch of items (about 50 ms of single-thread work); every contender's
- * results are summed and checked against the single-thread sum. Reported: items/s and
- * speedup over (a) in the same run.
+ * results are summed and checked against the single-thread sum. Reported: items/s,
+ * speedup over (a) and the ratio to piscina.run with as many threads, in the same run.
+ * A last row set, "trivial", sends TRIVIAL_ITEMS items that do almost no work (one kernel step): what is
+ * measured there is the cost of dispatch alone (the pool issue's "trivial items through map
+ * vs piscina.run").
  */
 import os from 'node:os';
 import { Piscina } from 'piscina';
@@ -20,8 +23,12 @@ import { within } from '../lib/threads.mjs';
 
 const HANDLER = new URL('../workers/kernel-handler.mjs', import.meta.url);
 const GRAINS_US = [10, 100, 1000, 10_000];
+/** Grain 0: items with almost no work (one kernel step), a fixed number of them per sample. */
+const TRIVIAL = 0;
+const TRIVIAL_ITEMS = 20_000;
 
 function makeItems(grainUs, itersPerUs, batchMs) {
+  if (grainUs === TRIVIAL) return Array.from({ length: TRIVIAL_ITEMS }, (_, i) => ({ seed: i + 1, iters: 1 }));
   const iters = Math.max(1, Math.round(grainUs * itersPerUs));
   const n = Math.max(8, Math.round((batchMs * 1000) / grainUs));
   return Array.from({ length: n }, (_, i) => ({ seed: i + 1, iters }));
@@ -55,7 +62,7 @@ export default {
     const cpuBudget = quick ? budget : { ...budget, iterations: 6, time: 600, warmupIterations: 1, warmupTime: 1 };
     progress.note('  calibrating the kernel...');
     const itersPerUs = calibrate();
-    const grains = quick ? GRAINS_US.slice(0, 3) : GRAINS_US;
+    const grains = [...(quick ? GRAINS_US.slice(0, 3) : GRAINS_US), TRIVIAL];
     const notes = [`kernel: ${itersPerUs.toFixed(0)} iterations per microsecond on the main thread; ${batchMs} ms of single-thread work per sample`];
 
     const contenders = [{ id: 'single', label: 'one thread (LocalQueue)', threads: 1 }];
@@ -120,11 +127,14 @@ export default {
     for (const r of rows) {
       const base = rows.find((b) => b.mechanism === 'single' && b.grainUs === r.grainUs);
       if (base?.median && r.median) r.speedup = r.median / base.median;
+      const piscina = rows.find((b) => b.mechanism === 'piscina' && b.grainUs === r.grainUs && b.threads === r.threads);
+      if (r.mechanism !== 'single' && piscina?.median && r.median) r.vsPiscina = r.median / piscina.median;
     }
+    const order = (g) => (g === TRIVIAL ? Infinity : g);
     const table = renderTable(
-      'items/s, median of batches (p25-p75); speedup = items/s over one thread (LocalQueue) in the same run',
-      ['grain', 'contender', 'items/s', 'p25-p75', 'speedup'],
-      rows.sort((a, b) => a.grainUs - b.grainUs).map((r) => [grainLabel(r.grainUs), r.contender, r.error ? 'ERROR' : si(r.median), r.error ? '' : `${si(r.p25)}-${si(r.p75)}`, ratio(r.speedup)]),
+      `items/s, median of batches (p25-p75); speedup = items/s over one thread (LocalQueue), vs piscina = items/s over piscina.run with as many threads, both in the same run; "trivial" = ${TRIVIAL_ITEMS} items of one kernel step each`,
+      ['grain', 'contender', 'items/s', 'p25-p75', 'speedup', 'vs piscina'],
+      rows.sort((a, b) => order(a.grainUs) - order(b.grainUs)).map((r) => [grainLabel(r.grainUs), r.contender, r.error ? 'ERROR' : si(r.median), r.error ? '' : `${si(r.p25)}-${si(r.p75)}`, ratio(r.speedup), r.vsPiscina ? ratio(r.vsPiscina) : '']),
       ['l', 'l'],
     );
     return { rows, notes, tables: [table], extra: { itersPerUs, batchMs }, charts: [{ file: 'cpu-speedup.svg', write: (path) => chart(path, rows) }] };
@@ -132,11 +142,12 @@ export default {
 };
 
 function grainLabel(us) {
+  if (us === TRIVIAL) return 'trivial';
   return us >= 1000 ? `${us / 1000} ms` : `${us} us`;
 }
 
 function chart(path, rows) {
-  const values = rows.filter((r) => r.speedup && r.mechanism !== 'single').map((r) => ({
+  const values = rows.filter((r) => r.speedup && r.mechanism !== 'single' && r.grainUs !== TRIVIAL).map((r) => ({
     grain: r.grainUs, contender: r.contender, speedup: r.speedup,
   }));
   return writeChart(path, {
