@@ -1,11 +1,12 @@
 // Threads killed at any instant, thousands of times (issue 6, item 3). Usage:
-//   node scripts/kill-storm.mjs [--kills 3000] [--workers 3] [--ordering fifo|lifo|both]
+//   node scripts/kill-storm.mjs [--kills 3000] [--workers 3] [--ordering fifo|lifo|priority|both|all]
+// (both: fifo and lifo; all, the default: fifo, lifo and priority)
 // See scripts/lib/kill-storm.mjs for what is checked. Exits 1 on any failed check.
 import { runKillStorm } from './lib/kill-storm.mjs';
 import { parseArgs } from './lib/threads.mjs';
 
-const args = parseArgs(process.argv.slice(2), { kills: 3000, workers: 3, items: 16, maxsize: 12, killsPerRound: 6, maxDelayMs: 3, ordering: 'both' });
-const orderings = args.ordering === 'both' ? ['fifo', 'lifo'] : [args.ordering];
+const args = parseArgs(process.argv.slice(2), { kills: 3000, workers: 3, items: 16, maxsize: 12, killsPerRound: 6, maxDelayMs: 3, ordering: 'all' });
+const orderings = { both: ['fifo', 'lifo'], all: ['fifo', 'lifo', 'priority'] }[args.ordering] ?? [args.ordering];
 let failed = false;
 for (const ordering of orderings) {
   let lastLog = 0;
@@ -19,7 +20,7 @@ for (const ordering of orderings) {
       }
     },
   });
-  console.log(`${ordering}: ${r.kills} kills in ${r.rounds} rounds, ${r.seconds.toFixed(1)} s; the killed thread held the lock ${r.lockHeldAtKill} times (${((100 * r.lockHeldAtKill) / r.kills).toFixed(1)}%); items lost in dead hands ${r.lostInHands} (max ${r.maxLostPerRound}/round); kills by mode ${JSON.stringify(r.modes)}; sleeper registrations left by dead waiters ${JSON.stringify(r.leakedSleepers)}`);
+  console.log(`${ordering}: ${r.kills} kills in ${r.rounds} rounds, ${r.seconds.toFixed(1)} s; the killed thread held the lock ${r.lockHeldAtKill} times (${((100 * r.lockHeldAtKill) / r.kills).toFixed(1)}%); rounds that ended with a priority heap left mid-change (rebuilt) ${r.roundsLeftDirty}; items lost in dead hands ${r.lostInHands} (max ${r.maxLostPerRound}/round); kills by mode ${JSON.stringify(r.modes)}; sleeper registrations left by dead waiters ${JSON.stringify(r.leakedSleepers)}`);
   console.log(r.ok ? `${ordering}: OK: no deadlock, no corrupt or duplicated item, qsize = drained, unfinished consistent` : `${ordering}: FAIL:\n  ${r.problems.join('\n  ')}`);
   if (!r.ok) failed = true;
 }

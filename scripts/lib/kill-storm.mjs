@@ -10,14 +10,17 @@
 // twice; qsize() equals what could be drained; at most MAX_IN_HANDS items per killed
 // worker are missing (taken, not yet put back: the pool's redelivery concern); and the
 // unfinished count exceeds qsize() by at most the missing items (taken, not yet done).
+// A priority queue circulates [v % 5, v] pairs: its drain must also come out in priority
+// order, each value with its own priority.
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { AsyncLifoQueue, AsyncQueue, LifoQueue, Queue, QueueEmpty, QueueFull } from '../../dist/index.js';
+import { AsyncLifoQueue, AsyncPriorityQueue, AsyncQueue, LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull } from '../../dist/index.js';
 import { startWorker } from './threads.mjs';
 
 export const MAX_IN_HANDS = 4;
 const MODES = ['single', 'many', 'timed', 'nowait', 'async'];
 const LOCK_WORD = 0; // src/shared/layout.ts W.LOCK
+const DIRTY_WORD = 15; // W.DIRTY: a priority heap left mid-change (rebuilt by the next operation)
 const SLEEPER_WORDS = { getters: 17, putters: 33, joiners: 49 }; // W.*_WAITING
 
 const trace = process.env.KILL_STORM_TRACE ? (...a) => console.log('[trace]', ...a) : () => {};
@@ -33,13 +36,18 @@ async function until(predicate, ms, what) {
 }
 
 /**
- * options: ordering ('fifo' | 'lifo'), kills (total), workers (alive at once), items (in
+ * options: ordering ('fifo' | 'lifo' | 'priority'), kills (total), workers (alive at once), items (in
  * circulation), maxsize, killsPerRound, maxDelayMs (a worker lives 0..maxDelayMs before its kill).
  * Returns figures and `problems` (empty when every check held).
  */
 export async function runKillStorm({ ordering = 'fifo', kills = 1000, workers = 3, items = 16, maxsize = 12, killsPerRound = 6, maxDelayMs = 3, log = () => {} }) {
-  const q = ordering === 'lifo' ? new LifoQueue({ maxsize }) : new Queue({ maxsize });
-  const aq = (ordering === 'lifo' ? AsyncLifoQueue : AsyncQueue).from(q.handle);
+  const [Sync, Async] = { fifo: [Queue, AsyncQueue], lifo: [LifoQueue, AsyncLifoQueue], priority: [PriorityQueue, AsyncPriorityQueue] }[ordering];
+  const q = new Sync({ maxsize });
+  const aq = Async.from(q.handle);
+  // Items are ids; a priority queue holds them as [id % 5, id] pairs.
+  const priority = ordering === 'priority';
+  const toItem = (v) => (priority ? [v % 5, v] : v);
+  const fromItem = (item) => (priority ? item[1] : item);
   const h = new Int32Array(q.handle.header);
   const problems = [];
   const progress = new Int32Array(new SharedArrayBuffer(4 * 1024));
@@ -55,7 +63,7 @@ export async function runKillStorm({ ordering = 'fifo', kills = 1000, workers = 
   watchdog.unref();
   // Beats while the main thread's event loop runs; the watchdog reports if it stops.
   const beating = setInterval(() => Atomics.add(heartbeat, 0, 1), 10);
-  const stats = { ordering, kills: 0, lockHeldAtKill: 0, rounds: 0, lostInHands: 0, maxLostPerRound: 0, modes: {}, seconds: 0 };
+  const stats = { ordering, kills: 0, lockHeldAtKill: 0, rounds: 0, roundsLeftDirty: 0, lostInHands: 0, maxLostPerRound: 0, modes: {}, seconds: 0 };
   const started = performance.now();
 
   // The main thread's party: the async view, get -> taskDone -> put, with short timeouts so
@@ -70,7 +78,7 @@ export async function runKillStorm({ ordering = 'fifo', kills = 1000, workers = 
       await new Promise((r) => setImmediate(r));
       if (held.length > 0) {
         try {
-          await aq.put(held[0], { timeout: 5 });
+          await aq.put(toItem(held[0]), { timeout: 5 });
           held.shift();
           Atomics.add(progress, 0, 1);
         } catch (error) {
@@ -79,7 +87,7 @@ export async function runKillStorm({ ordering = 'fifo', kills = 1000, workers = 
         continue;
       }
       try {
-        held.push(await aq.get({ timeout: 5 }));
+        held.push(fromItem(await aq.get({ timeout: 5 })));
         aq.taskDone();
       } catch (error) {
         if (!(error instanceof QueueEmpty)) throw error;
@@ -202,9 +210,11 @@ export async function runKillStorm({ ordering = 'fifo', kills = 1000, workers = 
       problems.push(`round ${stats.rounds}: the lock is still held (word ${Atomics.load(h, LOCK_WORD)}) after recovering every dead thread`);
       break;
     }
+    if (Atomics.load(h, DIRTY_WORD) !== 0) stats.roundsLeftDirty++;
     const queued = q.qsize();
     const unfinished = q.unfinishedTasks;
     const seen = new Set();
+    let lastPriority = -Infinity;
     for (;;) {
       let v;
       try {
@@ -213,6 +223,13 @@ export async function runKillStorm({ ordering = 'fifo', kills = 1000, workers = 
         if (error instanceof QueueEmpty) break;
         problems.push(`round ${stats.rounds}: draining threw ${error.name}: ${error.message}`);
         break;
+      }
+      if (priority) {
+        const p = Array.isArray(v) ? v[0] : undefined;
+        v = Array.isArray(v) ? v[1] : undefined;
+        if (p !== v % 5) problems.push(`round ${stats.rounds}: value ${String(v)} came with priority ${String(p)}`);
+        else if (p < lastPriority) problems.push(`round ${stats.rounds}: priority ${p} drained after ${lastPriority}`);
+        lastPriority = p;
       }
       if (!Number.isInteger(v) || v < 0 || v >= nextId || mainHeld.includes(v)) problems.push(`round ${stats.rounds}: corrupt value ${String(v)}`);
       else if (seen.has(v)) problems.push(`round ${stats.rounds}: value ${v} drained twice`);

@@ -4,11 +4,10 @@
 // unfinished count is over the queued count only for items taken and not yet marked done.
 // It bumps its progress slot after every cycle so the main thread can see it still works.
 import { parentPort, workerData } from 'node:worker_threads';
-import { AsyncLifoQueue, AsyncQueue, LifoQueue, Queue, QueueEmpty, QueueFull } from '../../dist/index.js';
-
+import { AsyncLifoQueue, AsyncPriorityQueue, AsyncQueue, LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull } from '../../dist/index.js';
 
 const { handle, ordering, mode, progress, slot, maxInHands: MAX_IN_HANDS } = workerData;
-const lifo = ordering === 'lifo';
+const [Sync, Async] = { fifo: [Queue, AsyncQueue], lifo: [LifoQueue, AsyncLifoQueue], priority: [PriorityQueue, AsyncPriorityQueue] }[ordering];
 const p = new Int32Array(progress);
 const tick = () => Atomics.add(p, slot, 1);
 const doneAll = (q, n) => {
@@ -105,7 +104,7 @@ if (mode === 'async') {
   // A pending Atomics.waitAsync does not keep a thread alive: without this, the thread would
   // exit (code 13, unsettled top-level await) whenever it waits on an empty or full queue.
   setInterval(() => {}, 1 << 30);
-  await asyncLoop((lifo ? AsyncLifoQueue : AsyncQueue).from(handle));
+  await asyncLoop(Async.from(handle));
 } else {
-  syncLoop((lifo ? LifoQueue : Queue).from(handle));
+  syncLoop(Sync.from(handle));
 }

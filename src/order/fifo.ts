@@ -23,6 +23,11 @@ export class FifoRing implements OrderingStore {
     this.area = new DataArea(s, data);
   }
 
+  /** Nothing to prepare: the ring never changes memory the committed state looks at. */
+  begin(): void {}
+
+  afterCommit(): void {}
+
   recordBytes(payloadBytes: number): number {
     return pad8(payloadBytes) + HEADER;
   }

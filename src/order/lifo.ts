@@ -19,6 +19,11 @@ export class LifoStack implements OrderingStore {
     this.area = new DataArea(s, data);
   }
 
+  /** Nothing to prepare: the stack never changes memory the committed state looks at. */
+  begin(): void {}
+
+  afterCommit(): void {}
+
   recordBytes(payloadBytes: number): number {
     return pad8(payloadBytes) + TRAILER;
   }

@@ -68,9 +68,11 @@ export class TakeBuffer {
  * Atomics are sequentially consistent, so either the waiter's attempt sees the change,
  * or its wait sees the bumped word, or the notifier sees it registered.
  *
- * Every locked operation is: lock, s.load(), change `s` (and free data bytes), s.commit(),
- * unlock, then bump the condition words. See src/shared/layout.ts for why that makes a
- * thread killed mid-operation harmless, and recoverThread() for the lock it leaves.
+ * Every locked operation is: lock, s.load(), store.begin(), change `s` (and free data
+ * bytes), s.commit(), store.afterCommit(), unlock, then bump the condition words. See
+ * src/shared/layout.ts for why that makes a thread killed mid-operation harmless,
+ * src/order/priority.ts for what begin() and afterCommit() are for, and recoverThread()
+ * for the lock a dead thread leaves.
  */
 export class QueueCore {
   readonly h: Int32Array;
@@ -93,7 +95,7 @@ export class QueueCore {
         this.store = new LifoStack(this.s, handle.data);
         break;
       case 'priority':
-        this.store = new PriorityHeap(this.s, handle.data, handle.index as SharedArrayBuffer);
+        this.store = new PriorityHeap(this.s, this.h, handle.data, handle.index as SharedArrayBuffer);
         break;
     }
   }
@@ -146,8 +148,10 @@ export class QueueCore {
     }
     const max = this.f[F.MAXSIZE];
     let n = 0;
+    let committed = false;
     try {
       s.load();
+      store.begin();
       for (let i = from; i < records.length; i++) {
         if (max > 0 && s.count >= max) break;
         const rec = records[i];
@@ -157,9 +161,15 @@ export class QueueCore {
         s.unfinished++;
         n++;
       }
+      if (n > 0) {
+        s.commit();
+        committed = true;
+        store.afterCommit();
+      }
     } finally {
-      // If a grow failed part-way through a batch, what was pushed before it is committed.
-      if (n > 0) s.commit();
+      // If a grow failed part-way through a batch, what was pushed before it is committed
+      // (without afterCommit: the ordering's next begin() checks its in-place changes).
+      if (n > 0 && !committed) s.commit();
       unlock(h);
     }
     if (n > 0) this.bump(W.NOT_EMPTY, W.GETTERS_WAITING, n);
@@ -177,6 +187,7 @@ export class QueueCore {
     let n = 0;
     try {
       s.load();
+      store.begin();
       if (s.count === 0) return h[W.SHUTDOWN] !== 0 ? SHUT_DOWN : 0;
       n = Math.min(max, s.count);
       let at = 0;
@@ -204,6 +215,7 @@ export class QueueCore {
       }
       // Only a complete batch is committed: if a record fails its checks, nothing is removed.
       s.commit();
+      store.afterCommit();
       out.n = n;
     } finally {
       unlock(h);
@@ -214,16 +226,20 @@ export class QueueCore {
 
   /** Python's task_done(): RangeError when there is no unfinished task. */
   taskDone(): void {
-    const { h, s } = this;
+    const { h, s, store } = this;
     lock(h);
     let left: number;
     try {
       s.load();
+      // Even though taskDone touches no item: its commit must not publish a dead thread's
+      // half-done priority operation (see src/order/priority.ts).
+      store.begin();
       if (s.unfinished <= 0) {
         throw taskDoneTooManyError();
       }
       left = --s.unfinished;
       s.commit();
+      store.afterCommit();
     } finally {
       unlock(h);
     }
@@ -243,6 +259,7 @@ export class QueueCore {
         s.count = 0;
         this.store.clear();
         s.commit();
+        this.store.afterCommit();
       }
     } finally {
       unlock(h);

@@ -2,7 +2,7 @@ import { QueueHandleError } from '../errors.js';
 import {
   F, HEADER_BYTES, INITIAL_DATA_BYTES, LAYOUT_VERSION, MAGIC, ORDERING_CODES, S, STATE_BLOCKS, W, type OrderingName,
 } from './layout.js';
-import { ENTRY_BYTES } from '../order/priority.js';
+import { ARENA_HEADER, ENTRY_BYTES } from '../order/priority.js';
 
 /**
  * What crosses threads: a plain object of SharedArrayBuffers and names, so it can be
@@ -47,7 +47,7 @@ export function createQueueMemory(ordering: OrderingName, codec: string, maxsize
 
 /** Each item costs at least one entry plus an arena header, which bounds the entries. */
 function maxIndexBytes(capacity: number): number {
-  return (Math.floor(capacity / (ENTRY_BYTES + 8)) + 1) * ENTRY_BYTES;
+  return (Math.floor(capacity / (ENTRY_BYTES + ARENA_HEADER)) + 1) * ENTRY_BYTES;
 }
 
 const ORDERING_BY_CODE = new Map(Object.entries(ORDERING_CODES).map(([k, v]) => [v, k as OrderingName]));

@@ -5,7 +5,8 @@
  *   header  fixed, HEADER_BYTES long: Int32 control words and Float64 settings below.
  *   data    growable up to `capacity`: the item bytes, laid out by the ordering
  *           (src/order/*): a byte ring (FIFO), a stack (LIFO) or an arena (priority).
- *   index   priority queues only, growable: the binary heap of fixed-size entries.
+ *   index   priority queues only, growable: the binary heap of fixed-size entries, an index
+ *           derived from the arena (rebuilt from it after a thread dies mid-operation).
  *
  * Every Int32 word that a thread may read without holding the lock (COUNT, SHUTDOWN,
  * the condition sequence words, the waiter counts) is read and written with Atomics.
@@ -15,7 +16,7 @@
 
 export const MAGIC = 0x434f4e56; // 'CONV'
 /** Bumped whenever the meaning of any word below changes; `from(handle)` rejects other versions. */
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 
 /**
  * The header is 512 bytes in 64-byte cache lines.
@@ -24,8 +25,13 @@ export const LAYOUT_VERSION = 1;
  * two state blocks, and ACTIVE says which one is current. An operation
  * reads the active block, writes its data bytes only where the current state does not
  * look (free space, or past the old end of a grown buffer), writes the new state into
- * the other block, and then flips ACTIVE with one store: the commit. A thread killed at
- * any instant leaves either the old state or the new one, never a mix.
+ * the other block, and then advances ACTIVE with one store: the commit. A thread killed
+ * at any instant leaves either the old state or the new one, never a mix.
+ *
+ * The one ordering that also changes memory the committed state looks at is the priority
+ * heap (its sifts, and the tags that mark popped records): it does so only with DIRTY set,
+ * in a way that lets the next operation rebuild everything from the committed state and
+ * the arena (see src/order/priority.ts).
  *
  * Each condition word sits on a line of its own with its sleeper count: a waiter that
  * spins before parking reads its condition word in a loop, and must not pull the lock's
@@ -35,7 +41,7 @@ export const HEADER_BYTES = 512;
 
 /** Int32 word indexes into the header. */
 export const W = {
-  // ---- line 0: the lock, the commit selector and both state blocks (see STATE_BLOCKS):
+  // ---- line 0: the lock, the commit counter, both state blocks (see STATE_BLOCKS) and DIRTY:
   // everything a locked operation reads and writes, so it moves between cores as one line.
   /**
    * The mutex: 0 when free, else (holder's threadId + 1) << 1, with bit 0 set when other
@@ -44,8 +50,23 @@ export const W = {
   LOCK: 0,
   /** 0 open, 1 shut down. Only ever goes 0 -> 1 (under the lock). */
   SHUTDOWN: 1,
-  /** Which state block is current: 0 or 1. Flipped (under the lock) to commit an operation. */
+  /**
+   * The commit counter (the epoch): ACTIVE & 1 is the current state block. Incremented
+   * (under the lock, wrapping as an Int32: & 1 still alternates across the wrap) to commit
+   * an operation. The priority arena tags a record popped by an uncommitted operation with
+   * the epoch its commit will have, which is how a rebuild tells whether that pop happened.
+   */
   ACTIVE: 2,
+  /**
+   * Priority queues only (lock): nonzero while the heap index or the arena's record tags
+   * are being changed in place, from before the first such write until the operation has
+   * committed and normalized its tags. An operation that finds it nonzero (its last holder
+   * died) rebuilds the index from the arena before doing anything else. 0 clean,
+   * 1 rebuildable, DIRTY_UNSAFE | epoch: an in-place compaction (the capped-capacity
+   * fallback) that is only valid once the commit with that epoch happened. See
+   * src/order/priority.ts.
+   */
+  DIRTY: 15,
   // ---- line 1: getters ----
   /** Condition sequence word for getters: bumped after every put and on shutdown. */
   NOT_EMPTY: 16,
@@ -68,6 +89,10 @@ export const W = {
   ORDERING: 82,
 } as const;
 
+/** W.DIRTY values from DIRTY_UNSAFE up: DIRTY_UNSAFE | (epoch & DIRTY_EPOCH_MASK). */
+export const DIRTY_UNSAFE = 0x40000000;
+export const DIRTY_EPOCH_MASK = 0x3fffffff;
+
 /** Float64 slots (index into a Float64Array over the header). */
 export const F = {
   /** Line 4: the maxsize given at creation (<= 0: unbounded). Writable through the sync view. */
@@ -76,7 +101,7 @@ export const F = {
   CAPACITY: 33,
   /**
    * Line 5: priority queues' next insertion sequence number (ties are FIFO). Written at
-   * commit, before the flip: a thread killed in between only makes the sequence skip.
+   * commit, before ACTIVE advances: a thread killed in between only makes the sequence skip.
    */
   NEXT_SEQ: 44,
 } as const;
@@ -90,13 +115,16 @@ export const S = {
   COUNT: 0,
   /** Unfinished tasks: puts minus taskDone calls, minus items an immediate shutdown discarded. */
   UNFINISHED: 1,
-  /** Bytes of the data area in use (records with their headers; priority: plus heap entries). */
+  /** Bytes of the data area in use (live records with their headers; priority: plus heap entries). */
   USED_BYTES: 2,
   /** Bytes of the data area the ordering may use (<= data.byteLength; grows). */
   DATA_SIZE: 3,
   /** FIFO: offset of the oldest record. Priority: arena top (bump pointer). */
   HEAD: 4,
-  /** LIFO: stack top. Priority: live bytes in the arena. */
+  /**
+   * LIFO: stack top. Priority: arena base (offset of the first record; the records live in
+   * [TAIL, HEAD), and the live bytes are USED_BYTES minus the heap entries).
+   */
   TAIL: 5,
 } as const;
 

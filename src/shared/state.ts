@@ -3,8 +3,9 @@ import { F, S, STATE_BLOCKS, W } from './layout.js';
 /**
  * One thread's working copy of a queue's lock-protected state. With the lock held, an
  * operation load()s the committed block, changes these fields, and commit()s: the new
- * values go to the inactive block and ACTIVE flips with one store. If the operation
- * fails before commit(), the shared state is untouched (the next load() starts over).
+ * values go to the inactive block and ACTIVE (the commit counter) advances with one
+ * store. If the operation fails before commit(), the shared state is untouched (the next
+ * load() starts over; a priority heap's in-place changes are undone by its begin()).
  */
 export class QueueState {
   count = 0;
@@ -33,11 +34,14 @@ export class QueueState {
     this.nextSeq = this.f[F.NEXT_SEQ];
   }
 
-  /** Publishes this state: writes the inactive block, then flips ACTIVE (the commit point). Lock held. */
+  /**
+   * Publishes this state: writes the inactive block, then advances ACTIVE (the commit
+   * point; the store wraps 2**31 to -2**31, and & 1 keeps alternating). Lock held.
+   */
   commit(): void {
     const { h } = this;
-    const next = (h[W.ACTIVE] & 1) ^ 1;
-    const b = STATE_BLOCKS[next];
+    const next = (h[W.ACTIVE] + 1) | 0;
+    const b = STATE_BLOCKS[next & 1];
     // COUNT and UNFINISHED are read without the lock (qsize, join), hence Atomics.
     Atomics.store(h, b + S.COUNT, this.count);
     Atomics.store(h, b + S.UNFINISHED, this.unfinished);

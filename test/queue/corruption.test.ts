@@ -4,7 +4,7 @@ import { S, STATE_BLOCKS, W } from '../../src/shared/layout.js';
 
 /** Int32 index of a field of the queue's committed state block. */
 function field(h: Int32Array, f: number): number {
-  return STATE_BLOCKS[h[W.ACTIVE]] + f;
+  return STATE_BLOCKS[h[W.ACTIVE] & 1] + f;
 }
 
 /**

@@ -3,7 +3,7 @@ import {
   AsyncLifoQueue, AsyncPriorityQueue, AsyncQueue, LifoQueue, LocalQueue, PriorityQueue, Queue,
   QueueCodecError, QueueHandleError, QueueShutDown,
 } from '../../src/index.js';
-import { HEADER_BYTES, W } from '../../src/shared/layout.js';
+import { HEADER_BYTES, LAYOUT_VERSION, W } from '../../src/shared/layout.js';
 
 /**
  * Bad input, systematically: every public entry point of every shared-queue class (sync and
@@ -237,7 +237,7 @@ describe('from() refuses forged, foreign, stale and truncated handles', () => {
       ['a string', () => 'conveyor.queue'],
       ['an empty object', () => ({})],
       ['another kind', (g) => ({ ...g, kind: 'other' })],
-      ['another handle version', (g) => ({ ...g, version: 2 })],
+      ['another handle version', (g) => ({ ...g, version: LAYOUT_VERSION + 1 })],
       ['a truncated header', (g) => ({ ...g, header: new SharedArrayBuffer(HEADER_BYTES / 2) })],
       ['a non-shared header', (g) => ({ ...g, header: new ArrayBuffer(HEADER_BYTES) })],
       ['a detached header', (g) => ({ ...g, header: detached })],

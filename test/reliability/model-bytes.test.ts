@@ -9,9 +9,9 @@ import { attempt, QueueModel, type Ordering, type Outcome } from '../helpers/que
  * full, including a data area that grows and wraps), maxsize changed on the fly, and the
  * blocking calls with short timeouts. The model counts each record's bytes exactly as the
  * orderings do: payloads padded to a multiple of 8, plus FIFO/LIFO an 8-byte header, priority an
- * 8-byte arena header and a 32-byte heap entry; the capacity is rounded down to a multiple of 8.
+ * 24-byte arena header and a 24-byte heap entry; the capacity is rounded down to a multiple of 8.
  */
-const OVERHEAD: Record<Ordering, number> = { fifo: 8, lifo: 8, priority: 40 };
+const OVERHEAD: Record<Ordering, number> = { fifo: 8, lifo: 8, priority: 48 };
 
 function bytes(len: number, seed: number): Uint8Array {
   const b = new Uint8Array(len);
