@@ -1,9 +1,10 @@
 import { Buffer } from 'node:buffer';
 import { Packr } from 'msgpackr';
 import type { Codec, RangeDecoder } from './types.js';
-import { QueueCodecError } from '../errors.js';
+import { QueueCodecError, QueueCorruptError, QueueLockedError } from '../errors.js';
 import { decodeStructured, describe, encodeStructured } from './structured.js';
 import { detachedError, isDetached } from './simple.js';
+import { MAX_SHARED, shouldShare, StructureStoreFullError, type StructureStore } from './structures.js';
 
 /**
  * The default codec: msgpack (msgpackr) for plain data, V8 structured clone for the rest.
@@ -24,7 +25,26 @@ import { detachedError, isDetached } from './simple.js';
  * to a Uint8Array with memory of its own, as structured clone gives (a Buffer comes back
  * as a Uint8Array, also as structured clone does). About 5x cheaper than V8 for 64 KiB.
  */
-const packr = new Packr({ useRecords: false, moreTypes: false });
+/**
+ * A queue's default codec encodes objects as msgpackr records whose key lists (structures)
+ * the queue's threads share (./structures.ts): see defaultCodecFor(). Without a store (a
+ * codec used on its own, outside a queue) objects are plain msgpack maps.
+ */
+function makePackr(store: StructureStore | null): Packr {
+  if (store === null) return new Packr({ useRecords: false, moreTypes: false });
+  return new Packr({
+    moreTypes: false,
+    maxSharedStructures: MAX_SHARED,
+    shouldShareStructure: shouldShare,
+    getStructures: () => store.load(),
+    saveStructures: (list) => {
+      // msgpackr hands its compatibility check over on the list (and as a second argument).
+      const structures = list as string[][] & { isCompatible?: (existing: string[][]) => boolean };
+      if (typeof structures.isCompatible !== 'function') throw new Error('msgpackr did not provide isCompatible with its structures');
+      return store.save(structures, structures.isCompatible);
+    },
+  });
+}
 
 /** Containers deeper than this are left to V8 (it copes with deep nesting, our walk would recurse). */
 const MAX_DEPTH = 64;
@@ -98,14 +118,16 @@ function isPlain(value: unknown, depth: number): boolean {
 /*
  * Numbers skip msgpackr's per-call set-up: they are written directly in msgpack's own
  * forms (positive fixint, int32 0xd2, float64 0xcb; big-endian), which msgpackr also
- * reads. float64 keeps -0, NaN and the infinities exactly.
+ * reads. float64 keeps -0, NaN and the infinities exactly. One-byte forms stop at 0x3f:
+ * with records, the bytes 0x40-0x7f refer to structures (a lone 0x40 is `{}` once `{}`'s
+ * empty key list is the first structure), so 64-127 take the int32 form.
  */
 const f64 = new Float64Array(1);
 const f64Bytes = new Uint8Array(f64.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function encodeNumber(value: number): Uint8Array {
-  if (value >= 0 && value < 128 && Number.isInteger(value) && !Object.is(value, -0)) return new Uint8Array([value]);
+  if (value >= 0 && value < 0x40 && Number.isInteger(value) && !Object.is(value, -0)) return new Uint8Array([value]);
   if ((value | 0) === value && !Object.is(value, -0)) {
     const out = new Uint8Array(5);
     out[0] = 0xd2;
@@ -124,7 +146,7 @@ function encodeNumber(value: number): Uint8Array {
 
 function decodeNumber(b: Uint8Array, start: number, len: number): number | undefined {
   const b0 = b[start];
-  if (len === 1 && b0 < 0x80) return b0;
+  if (len === 1 && b0 < 0x40) return b0;
   if (len === 5 && b0 === 0xd2) return (b[start + 1] << 24) | (b[start + 2] << 16) | (b[start + 3] << 8) | b[start + 4];
   if (len === 9 && b0 === 0xcb) {
     for (let i = 0; i < 8; i++) f64Bytes[LITTLE_ENDIAN ? 7 - i : i] = b[start + 1 + i];
@@ -142,45 +164,48 @@ function encodeRawBytes(value: Uint8Array): Uint8Array {
   return out;
 }
 
-export function encodeDefault(value: unknown): Uint8Array {
-  if (typeof value === 'number') return encodeNumber(value);
-  if (value instanceof Uint8Array && (value.constructor === Uint8Array || value.constructor === Buffer)) return encodeRawBytes(value);
-  let plain: boolean;
-  try {
-    plain = isPlain(value, 0);
-  } finally {
-    resetVisited();
-  }
-  if (!plain) return encodeStructured(value);
-  try {
-    return packr.pack(value);
-  } catch (cause) {
-    throw new QueueCodecError(`cannot encode item: ${describe(cause)}`, { cause });
-  }
+/** The default codec with its own msgpackr instance; objects as records of `store`'s structures if given. */
+export function createDefaultCodec(store: StructureStore | null): Codec & RangeDecoder {
+  const packr = makePackr(store);
+
+  const encode = (value: unknown): Uint8Array => {
+    if (typeof value === 'number') return encodeNumber(value);
+    if (value instanceof Uint8Array && (value.constructor === Uint8Array || value.constructor === Buffer)) return encodeRawBytes(value);
+    let plain: boolean;
+    try {
+      plain = isPlain(value, 0);
+    } finally {
+      resetVisited();
+    }
+    if (!plain) return encodeStructured(value);
+    try {
+      return packr.pack(value);
+    } catch (cause) {
+      // The structures store is full (pathological key lists): V8 encodes plain data too.
+      if (cause instanceof StructureStoreFullError) return encodeStructured(value);
+      if (cause instanceof QueueCorruptError || cause instanceof QueueLockedError) throw cause; // from the structures store
+      throw new QueueCodecError(`cannot encode item: ${describe(cause)}`, { cause });
+    }
+  };
+
+  const decodeRange = (bytes: Uint8Array, start: number, end: number): unknown => {
+    const len = end - start;
+    if (len > 1 && bytes[start] === 0xff) {
+      if (bytes[start + 1] === 0x00) return bytes.slice(start + 2, end);
+      return decodeStructured(bytes.subarray(start, end));
+    }
+    const n = decodeNumber(bytes, start, len);
+    if (n !== undefined) return n;
+    try {
+      return packr.unpack(bytes, { start, end });
+    } catch (cause) {
+      if (cause instanceof QueueCorruptError) throw cause; // from the structures store
+      throw new QueueCodecError(`cannot decode item: ${describe(cause)}`, { cause });
+    }
+  };
+
+  return { name: 'default', encode, decode: (bytes: Uint8Array) => decodeRange(bytes, 0, bytes.length), decodeRange };
 }
 
-export function decodeDefault(bytes: Uint8Array): unknown {
-  return decodeDefaultRange(bytes, 0, bytes.length);
-}
-
-function decodeDefaultRange(bytes: Uint8Array, start: number, end: number): unknown {
-  const len = end - start;
-  if (len > 1 && bytes[start] === 0xff) {
-    if (bytes[start + 1] === 0x00) return bytes.slice(start + 2, end);
-    return decodeStructured(bytes.subarray(start, end));
-  }
-  const n = decodeNumber(bytes, start, len);
-  if (n !== undefined) return n;
-  try {
-    return packr.unpack(bytes, { start, end });
-  } catch (cause) {
-    throw new QueueCodecError(`cannot decode item: ${describe(cause)}`, { cause });
-  }
-}
-
-export const defaultCodec: Codec & RangeDecoder = {
-  name: 'default',
-  encode: encodeDefault,
-  decode: decodeDefault,
-  decodeRange: decodeDefaultRange,
-};
+/** The default codec outside a queue (no shared structures): objects are plain msgpack maps. */
+export const defaultCodec: Codec & RangeDecoder = createDefaultCodec(null);

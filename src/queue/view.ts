@@ -1,5 +1,7 @@
 import { resolveCodec } from '../codec/index.js';
 import type { Codec, RangeDecoder } from '../codec/types.js';
+import { createDefaultCodec } from '../codec/default.js';
+import { StructureStore } from '../codec/structures.js';
 import { QueueEmpty, QueueFull, QueueHandleError, QueueShutDown } from '../errors.js';
 import { createQueueMemory, validateHandle, type QueueHandle } from '../shared/handle.js';
 import type { OrderingName } from '../shared/layout.js';
@@ -29,13 +31,25 @@ export interface ViewInit {
   codec: Codec;
 }
 
+/**
+ * The codec a view uses: the resolved one, except that the default codec gets an instance
+ * of its own bound to the queue's shared record structures (src/codec/structures.ts).
+ */
+function bindCodec(codec: Codec, core: QueueCore): Codec {
+  if (codec.name !== 'default') return codec;
+  const memory = core.handle.structures;
+  if (memory === undefined) throw new QueueHandleError("a default-codec queue handle must carry its record structures buffer ('structures')");
+  return createDefaultCodec(new StructureStore(memory, core.h));
+}
+
 /** Creates fresh queue memory from constructor options. */
 export function createView(ordering: OrderingName, options: QueueOptions | undefined): ViewInit {
   const opts = checkOptionsObject(options, 'options');
   const maxsize = checkMaxsize(opts.maxsize);
   const capacity = checkCapacity(opts.capacity);
   const codec = resolveCodec(opts.codec);
-  return { core: new QueueCore(createQueueMemory(ordering, codec.name, maxsize, capacity)), codec };
+  const core = new QueueCore(createQueueMemory(ordering, codec.name, maxsize, capacity));
+  return { core, codec: bindCodec(codec, core) };
 }
 
 /** Attaches to memory made elsewhere; `className` names the right class in errors. */
@@ -57,7 +71,8 @@ export function attachView(ordering: OrderingName, handle: unknown, options: Att
       throw new QueueHandleError(`the queue uses the custom codec '${h.codec}': pass it again as from(handle, { codec })`);
     }
   }
-  return { core: new QueueCore(h), codec };
+  const core = new QueueCore(h);
+  return { core, codec: bindCodec(codec, core) };
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   F, HEADER_BYTES, INITIAL_DATA_BYTES, LAYOUT_VERSION, MAGIC, ORDERING_CODES, S, STATE_BLOCKS, W, type OrderingName,
 } from './layout.js';
 import { ARENA_HEADER, ENTRY_BYTES } from '../order/priority.js';
+import { createStructureMemory, STRUCTURES_MAX } from '../codec/structures.js';
 
 /**
  * What crosses threads: a plain object of SharedArrayBuffers and names, so it can be
@@ -19,6 +20,8 @@ export interface QueueHandle {
   readonly data: SharedArrayBuffer;
   /** Priority queues only: the heap of entries. */
   readonly index?: SharedArrayBuffer;
+  /** Default-codec queues only: the record structures its threads share (src/codec/structures.ts). */
+  readonly structures?: SharedArrayBuffer;
 }
 
 export function createQueueMemory(ordering: OrderingName, codec: string, maxsize: number, requested: number): QueueHandle {
@@ -35,7 +38,8 @@ export function createQueueMemory(ordering: OrderingName, codec: string, maxsize
   h[W.VERSION] = LAYOUT_VERSION;
   // Written last: a header without its magic is never accepted by from().
   Atomics.store(h, W.MAGIC, MAGIC);
-  const handle: QueueHandle = { kind: 'conveyor.queue', version: LAYOUT_VERSION, ordering, codec, header, data };
+  let handle: QueueHandle = { kind: 'conveyor.queue', version: LAYOUT_VERSION, ordering, codec, header, data };
+  if (codec === 'default') handle = { ...handle, structures: createStructureMemory() };
   if (ordering === 'priority') {
     // Each item costs at least one entry plus an arena header, which bounds the entries.
     const maxEntries = maxIndexBytes(capacity) / ENTRY_BYTES;
@@ -84,6 +88,9 @@ export function validateHandle(value: unknown): QueueHandle {
   const f = new Float64Array(v.header);
   if (f[F.CAPACITY] !== v.data.maxByteLength) {
     throw new QueueHandleError('queue handle memory is inconsistent: data buffer does not match the recorded capacity');
+  }
+  if (v.codec === 'default' && !(v.structures instanceof SharedArrayBuffer && v.structures.growable && v.structures.maxByteLength === STRUCTURES_MAX && v.structures.byteLength >= 8)) {
+    throw new QueueHandleError(`a default-codec queue handle needs its growable 'structures' SharedArrayBuffer (at most ${STRUCTURES_MAX} bytes)`);
   }
   if (ordering === 'priority') {
     if (!(v.index instanceof SharedArrayBuffer && v.index.growable)) {
