@@ -28,10 +28,6 @@ const RECORD_MS = 0.5;
 const FIRST_RECORD_ITEMS = 16;
 /** The item time is re-estimated over windows of this length. */
 const RATE_WINDOW_MS = 20;
-/** Items at least this long (ms, measured) make the pump poll instead of wait: see pump(). */
-const POLL_ITEM_MS = 0.05;
-/** The pump's polling period in that mode (ms). */
-const POLL_MS = 2;
 /** Idle-sweep period after a worker death (see sweep()). */
 const SWEEP_MS = 40;
 
@@ -54,8 +50,7 @@ export class Dispatcher {
   private sweeping = false;
   private suspect = false;
   private closed: Error | null = null;
-  /** polls: times the pump slept instead of waiting on the output (see pump()); for tests. */
-  readonly counters = { submitted: 0, done: 0, failed: 0, redelivered: 0, diedFailed: 0, putItems: 0, polls: 0 };
+  readonly counters = { submitted: 0, done: 0, failed: 0, redelivered: 0, diedFailed: 0, putItems: 0 };
   private idleWaiters: (() => void)[] = [];
   /** Estimated milliseconds of one item on one thread (0: not measured yet). */
   private itemMs = 0;
@@ -146,25 +141,11 @@ export class Dispatcher {
     void this.pump();
   }
 
-  /**
-   * Moves results from the output to their callers. It normally waits on the output (the
-   * async view: Atomics.waitAsync), so every result put by a worker wakes the main thread,
-   * and the worker pays for that wake-up inside its put (about 30 us on the 2-core machine).
-   * With coarse items and many of them in flight (a map over CPU-bound work), no caller
-   * needs each result at once: the pump then polls every POLL_MS instead, so workers put
-   * results without waking anyone and the main thread wakes once per poll, not once per
-   * take. Near the end (2 * threads items or fewer left) it waits again, so the last
-   * results arrive at once; run() of a single item always waits.
-   */
   private async pump(): Promise<void> {
     try {
       while (this.pending.size > 0) {
         let envs: Envelope[];
         try {
-          if (this.itemMs >= POLL_ITEM_MS && this.pending.size > 2 * this.threads && this.output.qsize() === 0) {
-            this.counters.polls++;
-            await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-          }
           envs = await this.output.getMany(PUMP_BATCH);
         } catch (error) {
           // Shut down under us, or bytes the codec cannot read: nothing more will arrive.
