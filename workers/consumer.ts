@@ -136,6 +136,19 @@ class ConsumerLoop {
     this.reg[R.TAKEN] += count;
   }
 
+  /**
+   * Wakes the main thread's result pump if it is polling (src/pool/dispatcher.ts, pump) and
+   * this stage's input has run dry, so the last results of a batch are not left waiting for
+   * the next poll. While there is input left the pump is not woken per put: that wake-up
+   * costs the putting thread tens of microseconds.
+   */
+  private signalResults(): void {
+    if (Atomics.load(this.ctl, C.RESULTS_WAITING) !== 0 && this.input.qsize() === 0) {
+      Atomics.add(this.ctl, C.RESULTS, 1);
+      Atomics.notify(this.ctl, C.RESULTS);
+    }
+  }
+
   /** Counters are published before the results: whoever sees a result also sees it counted. */
   private publishCounts(): void {
     const { reg } = this;
@@ -252,6 +265,7 @@ class ConsumerLoop {
       }
       this.publishCounts();
       if (!this.putResults(records)) return 'stopped';
+      this.signalResults();
       reg[R.HELD] = 0;
       for (let i = 0; i < n; i++) this.input.taskDone();
       const now = performance.now();
@@ -331,6 +345,7 @@ class ConsumerLoop {
         const done = finishedEntries.splice(0);
         this.publishCounts();
         if (!this.putResults(batch)) return 'stopped';
+        this.signalResults();
         for (const entry of done) {
           if (--remaining[entry] > 0) continue;
           reg[R.IDS + 2 * entry] = Number.NaN; // every result of this record is out

@@ -389,7 +389,7 @@ export class WorkerPool<In = unknown, Out = unknown> extends EventEmitter<PoolEv
     if (!head.enveloped) throw new TypeError('this pool reads a plain queue given as `input`: put items on that queue and read the results with results()');
     if (!head.dispatcherInstance) {
       const chain = this.chain();
-      head.dispatcherInstance = new Dispatcher(head.inputQ, this.outputQ, head.opts.retries, head.threads, () => chain.every((p) => p.idleNow()), (delivered) => this.onProgress(delivered));
+      head.dispatcherInstance = new Dispatcher(head.inputQ, this.outputQ, head.opts.retries, head.threads, () => chain.every((p) => p.idleNow()), (delivered) => this.onProgress(delivered), controlWords(this.memory));
     }
     return head.dispatcherInstance;
   }

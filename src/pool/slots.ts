@@ -3,6 +3,10 @@
  *
  *   Int32 words (CONTROL_BYTES):
  *     [C.STOP]   0 run, 1 destroy: consumers return at the next item boundary (Atomics).
+ *     [C.RESULTS] a sequence word the main thread's result pump may wait on instead of the
+ *                output queue while it polls (Dispatcher.pump): a consumer bumps it and
+ *                notifies after putting results once its input has run dry (Atomics).
+ *     [C.RESULTS_WAITING] 1 while the pump waits on RESULTS, else 0 (Atomics).
  *   then one region per thread index (regionBytes(slots) each), Float64 values:
  *     [R.DONE]   items this thread index finished with a result (all workers it ever had)
  *     [R.FAILED] items whose handler threw
@@ -36,7 +40,7 @@
  * take and the HELD store leaves records no table names; TAKING tells the main thread that it
  * may have, and then the dispatcher's idle sweep (Dispatcher.noteLostTake) finds them.
  */
-export const C = { STOP: 0 } as const;
+export const C = { STOP: 0, RESULTS: 1, RESULTS_WAITING: 2 } as const;
 export const CONTROL_BYTES = 16;
 
 export const R = { DONE: 0, FAILED: 1, PASSED: 2, TAKEN: 3, PUT: 4, CURRENT: 5, TAKING: 6, HELD: 7, THREAD: 8, IDS: 9 } as const;

@@ -8,6 +8,13 @@ function pool<In, Out>(options: ConstructorParameters<typeof WorkerPool<In, Out>
   pools.push(p as WorkerPool);
   return p;
 }
+/** White-box: how many times the pool's result pump paused instead of waiting on the output (src/pool/dispatcher.ts). */
+function polls(p: WorkerPool): number {
+  return pumpCounters(p).polls;
+}
+function pumpCounters(p: WorkerPool): { polls: number; signalled: number } {
+  return (p as unknown as { dispatcher(): { counters: { polls: number; signalled: number } } }).dispatcher().counters;
+}
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.destroy()));
 });
@@ -29,6 +36,35 @@ describe('WorkerPool run and map', () => {
     // The counts add up.
     expect(s.done).toBe(n);
     expect(s.perThread.reduce((a, t) => a + t.done, 0)).toBe(n);
+  });
+
+  it('map() of coarse items: the result pump polls instead of being woken per result, and everything arrives in order', async () => {
+    const p = pool<{ i: number; us: number }, number>({ worker: handler('pool-spin.mjs'), threads: 2 });
+    const n = 400;
+    const out = await collect(p.map(range(n).map((i) => ({ i, us: 200 }))));
+    expect(out).toEqual(range(n));
+    // White-box: the pump took the polling path (items of 200 us, far more in flight than threads).
+    expect(polls(p as WorkerPool)).toBeGreaterThan(0);
+    // Consumers that found their input empty ended a pause (the last results are not left for the next poll).
+    expect(pumpCounters(p as WorkerPool).signalled).toBeGreaterThan(0);
+    // A lone run() never polls: it resolves as soon as its result is put.
+    const before = polls(p as WorkerPool);
+    expect(await p.run({ i: 7, us: 200 })).toBe(7);
+    expect(polls(p as WorkerPool)).toBe(before);
+  });
+
+  it('destroy() while the result pump is polling settles map() at once', async () => {
+    const p = pool<{ i: number; us: number }, number>({ worker: handler('pool-spin.mjs'), threads: 2 });
+    const seen: number[] = [];
+    const run = (async () => {
+      for await (const r of p.map(range(5000).map((i) => ({ i, us: 200 })))) {
+        seen.push(r);
+        if (seen.length === 200) void p.destroy();
+      }
+    })();
+    await expect(run).rejects.toThrow();
+    expect(seen).toEqual(range(seen.length));
+    expect(seen.length).toBeLessThan(5000);
   });
 
   it('map({ ordered: false }) yields as soon as done: a slow first item comes last', async () => {
