@@ -152,7 +152,7 @@ abstract class AsyncQueueBase<T> extends QueueView<T> implements AsyncQueueLike<
     } catch (error) {
       return Promise.reject(error);
     }
-    if (enc.records.length === 0) return RESOLVED;
+    if (enc.count === 0) return RESOLVED;
     if (this.hub.putters.waiting === 0 || limits.timeout === 0) {
       // Nobody of this thread waits ahead of us (or timeout 0: a single try).
       const seq = Atomics.load(this.core.h, W.NOT_FULL);
@@ -162,7 +162,7 @@ abstract class AsyncQueueBase<T> extends QueueView<T> implements AsyncQueueLike<
       } catch (error) {
         return Promise.reject(error);
       }
-      if (done === enc.records.length) return RESOLVED;
+      if (done === enc.count) return RESOLVED;
       if (done === SHUT_DOWN) return Promise.reject(withInserted(new QueueShutDown(), 0));
       if (limits.timeout === 0) return Promise.reject(withInserted(new QueueFull(), done));
       return this.waitToPut(enc, done, limits, seq);
@@ -174,7 +174,7 @@ abstract class AsyncQueueBase<T> extends QueueView<T> implements AsyncQueueLike<
   private insert(enc: Encoded, from: number): number {
     let n: number;
     try {
-      n = this.core.putSome(enc.records, enc.priorities, from);
+      n = this.insertSome(enc, from);
     } catch (error) {
       if (!(error instanceof QueueLockedError)) throw error;
       return this.lockedNow(this.hub.putters, 0);
@@ -196,7 +196,7 @@ abstract class AsyncQueueBase<T> extends QueueView<T> implements AsyncQueueLike<
 
   /** Queues a putter for the records from `done` on; `seq` as in Condition.add. */
   private waitToPut(enc: Encoded, done: number, limits: WaitLimits, seq: number | undefined): Promise<void> {
-    const total = enc.records.length;
+    const total = enc.count;
     const waiter = new Waiter<void>((self) => {
       let n: number;
       try {

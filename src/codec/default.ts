@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { Packr } from 'msgpackr';
-import type { Codec, RangeDecoder } from './types.js';
+import type { Codec, NumberPacker, RangeDecoder } from './types.js';
 import { QueueCodecError, QueueCorruptError, QueueLockedError } from '../errors.js';
 import { decodeStructured, describe, encodeStructured } from './structured.js';
 import { detachedError, isDetached } from './simple.js';
@@ -126,6 +126,26 @@ const f64 = new Float64Array(1);
 const f64Bytes = new Uint8Array(f64.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/** Writes `value` as encodeNumber would, into `out` at `at` (room for 9 bytes); returns the byte count. */
+export function encodeNumberInto(value: number, out: Uint8Array, at: number): number {
+  if (value >= 0 && value < 0x40 && Number.isInteger(value) && !Object.is(value, -0)) {
+    out[at] = value;
+    return 1;
+  }
+  if ((value | 0) === value && !Object.is(value, -0)) {
+    out[at] = 0xd2;
+    out[at + 1] = value >>> 24;
+    out[at + 2] = value >>> 16;
+    out[at + 3] = value >>> 8;
+    out[at + 4] = value;
+    return 5;
+  }
+  out[at] = 0xcb;
+  f64[0] = value;
+  for (let i = 0; i < 8; i++) out[at + 1 + i] = f64Bytes[LITTLE_ENDIAN ? 7 - i : i];
+  return 9;
+}
+
 function encodeNumber(value: number): Uint8Array {
   if (value >= 0 && value < 0x40 && Number.isInteger(value) && !Object.is(value, -0)) return new Uint8Array([value]);
   if ((value | 0) === value && !Object.is(value, -0)) {
@@ -165,7 +185,7 @@ function encodeRawBytes(value: Uint8Array): Uint8Array {
 }
 
 /** The default codec with its own msgpackr instance; objects as records of `store`'s structures if given. */
-export function createDefaultCodec(store: StructureStore | null): Codec & RangeDecoder {
+export function createDefaultCodec(store: StructureStore | null): Codec & RangeDecoder & NumberPacker {
   const packr = makePackr(store);
 
   const encode = (value: unknown): Uint8Array => {
@@ -204,8 +224,8 @@ export function createDefaultCodec(store: StructureStore | null): Codec & RangeD
     }
   };
 
-  return { name: 'default', encode, decode: (bytes: Uint8Array) => decodeRange(bytes, 0, bytes.length), decodeRange };
+  return { name: 'default', encode, decode: (bytes: Uint8Array) => decodeRange(bytes, 0, bytes.length), decodeRange, encodeNumberInto };
 }
 
 /** The default codec outside a queue (no shared structures): objects are plain msgpack maps. */
-export const defaultCodec: Codec & RangeDecoder = createDefaultCodec(null);
+export const defaultCodec: Codec & RangeDecoder & NumberPacker = createDefaultCodec(null);

@@ -18,5 +18,13 @@ export interface RangeDecoder {
   decodeRange(buffer: Uint8Array, start: number, end: number): unknown;
 }
 
+/**
+ * The default codec also writes a number straight into a caller's buffer (at most 9 bytes),
+ * so a batch of numbers is packed without an array per item. Internal.
+ */
+export interface NumberPacker {
+  encodeNumberInto(value: number, out: Uint8Array, at: number): number;
+}
+
 /** The built-in codecs, by name. */
 export type CodecName = 'default' | 'structured' | 'json' | 'string' | 'bytes';

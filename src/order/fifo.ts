@@ -2,6 +2,7 @@ import { QueueCorruptError } from '../errors.js';
 import type { QueueState } from '../shared/state.js';
 import { DataArea, pad8 } from './memory.js';
 import type { OrderingStore } from './types.js';
+import type { TakeBuffer } from '../queue/core.js';
 
 /**
  * FIFO: a byte ring. A record is [u32 payload length, little-endian][u32 0][payload,
@@ -46,6 +47,22 @@ export class FifoRing implements OrderingStore {
     s.used += need;
   }
 
+  /**
+   * Appends records already in ring format (bytes[start, end), see PackedRecords in
+   * src/queue/view.ts) with one copy, or two where the ring wraps. Records start at 8-byte
+   * offsets and the ring size is a multiple of 8, so a wrap never splits a header.
+   */
+  pushRun(bytes: Uint8Array, start: number, end: number): void {
+    const { s } = this;
+    const need = end - start;
+    let size = this.area.sync();
+    if (s.used + need > size) size = this.grow(s.used + need);
+    let tail = s.head + s.used;
+    if (tail >= size) tail -= size;
+    this.copyIn(tail, bytes.subarray(start, end), size);
+    s.used += need;
+  }
+
   peekLength(): number {
     const { s } = this;
     const size = this.area.sync();
@@ -69,6 +86,39 @@ export class FifoRing implements OrderingStore {
     // An empty ring restarts at 0 so that records stay contiguous as long as possible.
     s.head = s.used === 0 ? 0 : pos;
     return len;
+  }
+
+  takeRun(max: number, maxLen: number, out: TakeBuffer): number {
+    const { s } = this;
+    const size = this.area.sync();
+    if (!(s.head >= 0 && s.head < size && s.used >= 0 && s.used <= size)) {
+      throw new QueueCorruptError(`corrupt queue memory: ring head ${s.head} / used ${s.used} outside a ring of ${size} bytes`);
+    }
+    // Walk the headers (never trusting a length), then copy the whole run at once.
+    let pos = s.head;
+    let span = 0;
+    let k = 0;
+    while (k < max && span < s.used) {
+      const len = this.area.checkLength(this.readU32(pos, size), s.used - span - HEADER, 'record');
+      if (len > maxLen) break;
+      const rec = pad8(len) + HEADER;
+      if (span + rec > s.used) throw new QueueCorruptError(`corrupt queue memory: a record of ${len} bytes runs past the ${s.used} bytes in use`);
+      out.starts[k] = span + HEADER;
+      out.lengths[k] = len;
+      out.priorities[k] = 0;
+      out.owned[k] = undefined;
+      span += rec;
+      pos += rec;
+      if (pos >= size) pos -= size;
+      k++;
+    }
+    if (k === 0) return 0;
+    if (out.scratch.length < span) out.scratch = new Uint8Array(Math.max(out.scratch.length * 2, span));
+    this.copyOut(s.head, span, out.scratch, 0, size);
+    s.used -= span;
+    // An empty ring restarts at 0 so that records stay contiguous as long as possible.
+    s.head = s.used === 0 ? 0 : pos;
+    return k;
   }
 
   clear(): void {
@@ -123,7 +173,7 @@ export class FifoRing implements OrderingStore {
     const { u8 } = this.area;
     const first = size - pos;
     if (src.length <= first) {
-      u8.set(src, pos);
+      copyBytes(u8, pos, src, 0, src.length); // a loop for short records: cheaper than set()
     } else {
       copyBytes(u8, pos, src, 0, first);
       copyBytes(u8, 0, src, first, src.length - first);

@@ -1,3 +1,4 @@
+import type { TakeBuffer } from '../queue/core.js';
 /**
  * An ordering decides where an item's bytes live and which item comes out next.
  * The queue core (src/queue/core.ts) calls every method with the lock held and the
@@ -33,6 +34,13 @@ export interface OrderingStore {
    */
   pop(out: Uint8Array, at: number): number;
   lastPriority: number;
+  /**
+   * Optional: removes up to `max` records from the front, stopping before one whose payload is
+   * longer than `maxLen`, and copies them into `out.scratch` from offset 0 in one or two
+   * copies (record headers included), setting out.starts/lengths/priorities/owned for each.
+   * Returns how many (s.count is the core's to lower). Same checks as peekLength/pop.
+   */
+  takeRun?(max: number, maxLen: number, out: TakeBuffer): number;
   /** Drops every record (shutdown(immediate)); begin() is not called first. */
   clear(): void;
 }

@@ -89,13 +89,13 @@ abstract class BlockingQueue<T> extends QueueView<T> {
   }
 
   private putEncoded(enc: Encoded, block: boolean, timeout: number | undefined): void {
-    const total = enc.records.length;
+    const total = enc.count;
     const { h } = this.core;
     const deadline = deadlineFor(timeout);
     let done = 0;
     while (done < total) {
       const seq = Atomics.load(h, W.NOT_FULL);
-      const n = this.core.putSome(enc.records, enc.priorities, done);
+      const n = this.insertSome(enc, done);
       if (n === SHUT_DOWN) throw withInserted(new QueueShutDown(), done);
       if (n > 0) {
         done += n;

@@ -1,5 +1,5 @@
 import { resolveCodec } from '../codec/index.js';
-import type { Codec, RangeDecoder } from '../codec/types.js';
+import type { Codec, NumberPacker, RangeDecoder } from '../codec/types.js';
 import { createDefaultCodec } from '../codec/default.js';
 import { StructureStore } from '../codec/structures.js';
 import { QueueEmpty, QueueFull, QueueHandleError, QueueShutDown } from '../errors.js';
@@ -22,8 +22,41 @@ const takeBuffer = new TakeBuffer();
 
 /** Items encoded for a put: bytes, and priorities for a priority queue. */
 export interface Encoded {
-  records: Uint8Array[];
+  /** How many items. */
+  count: number;
+  /** One array per item, or null when `packed` holds them. */
+  records: Uint8Array[] | null;
   priorities: number[] | null;
+  /** FIFO batches: the records in the ring's own format, back to back (FifoRing.pushRun). */
+  packed: PackedRecords | null;
+}
+
+/**
+ * Records of a FIFO batch laid out exactly as the ring stores them ([u32 length][u32 0]
+ * [payload, padded to 8 bytes]), so that putting a run of them under the lock is one copy.
+ * Packing happens before the lock is taken; only batches of small records are packed
+ * (a large record would be copied twice for nothing).
+ */
+export interface PackedRecords {
+  bytes: Uint8Array;
+  /** starts[i]: byte offset of record i; starts[count]: the end of the last one. */
+  starts: number[];
+}
+
+/** Records longer than this are never packed (see PackedRecords). */
+const PACK_MAX_RECORD = 4096;
+
+function growBytes(bytes: Uint8Array, need: number): Uint8Array<ArrayBuffer> {
+  const bigger = new Uint8Array(Math.max(bytes.length * 2, need));
+  bigger.set(bytes);
+  return bigger;
+}
+
+function writeHeader(bytes: Uint8Array, at: number, len: number): void {
+  bytes[at] = len;
+  bytes[at + 1] = len >>> 8;
+  bytes[at + 2] = len >>> 16;
+  bytes[at + 3] = len >>> 24;
 }
 
 export interface ViewInit {
@@ -85,6 +118,9 @@ export abstract class QueueView<T> {
   /** @internal */
   protected readonly codec: Codec;
   private readonly priority: boolean;
+  private readonly fifo: boolean;
+  /** The default codec's direct number writer (batches of numbers are packed with it). */
+  private readonly numberPacker: NumberPacker | null;
   private readonly copyOnDecode: boolean;
   private readonly decodeRange: RangeDecoder['decodeRange'] | null;
 
@@ -92,6 +128,9 @@ export abstract class QueueView<T> {
     this.core = init.core;
     this.codec = init.codec;
     this.priority = init.core.handle.ordering === 'priority';
+    this.fifo = init.core.handle.ordering === 'fifo';
+    const packer = (init.codec as Partial<NumberPacker>).encodeNumberInto;
+    this.numberPacker = init.codec.name === 'default' && typeof packer === 'function' ? (init.codec as unknown as NumberPacker) : null;
     this.copyOnDecode = !COPYING_CODECS.has(init.codec.name);
     this.decodeRange = rangeDecoder(init.codec);
   }
@@ -133,7 +172,7 @@ export abstract class QueueView<T> {
   /** Puts without waiting: QueueFull if there is no room, QueueShutDown after shutdown. */
   putNowait(item: T): void {
     const enc = this.encode([item]);
-    const n = this.core.putSome(enc.records, enc.priorities, 0);
+    const n = this.insertSome(enc, 0);
     if (n === SHUT_DOWN) throw new QueueShutDown();
     if (n === 0) throw new QueueFull();
   }
@@ -175,8 +214,24 @@ export abstract class QueueView<T> {
     return this.core.recoverThread(threadId);
   }
 
+  /** Inserts enc's records from `from` on while there is room: how many, or SHUT_DOWN. */
+  protected insertSome(enc: Encoded, from: number): number {
+    return enc.packed !== null ? this.core.putPacked(enc.packed, from) : this.core.putSome(enc.records as Uint8Array[], enc.priorities, from);
+  }
+
   /** Encodes items before any lock is taken; throws (changing nothing) on the first bad one. */
   protected encode(items: readonly T[]): Encoded {
+    if (this.fifo && items.length > 1) {
+      const numbers = this.numberPacker;
+      if (numbers !== null && allNumbers(items)) return { count: items.length, records: null, priorities: null, packed: packNumbers(items as unknown as readonly number[], numbers) };
+      const enc = this.encodeEach(items);
+      const packed = packRecords(enc.records as Uint8Array[]);
+      return packed === null ? enc : { count: items.length, records: null, priorities: null, packed };
+    }
+    return this.encodeEach(items);
+  }
+
+  private encodeEach(items: readonly T[]): Encoded {
     const records: Uint8Array[] = new Array<Uint8Array>(items.length);
     const priorities: number[] | null = this.priority ? new Array<number>(items.length) : null;
     for (let i = 0; i < items.length; i++) {
@@ -202,7 +257,7 @@ export abstract class QueueView<T> {
       }
       records[i] = bytes;
     }
-    return { records, priorities };
+    return { count: items.length, records, priorities, packed: null };
   }
 
   /** Decodes what the last take copied out, then lets go of the take buffer. */
@@ -237,4 +292,48 @@ export abstract class QueueView<T> {
     if (this.isShutDown) parts.push('shutdown');
     return `<${this.constructor.name} ${parts.join(' ')}>`;
   }
+}
+
+function allNumbers(items: readonly unknown[]): boolean {
+  for (let i = 0; i < items.length; i++) if (typeof items[i] !== 'number') return false;
+  return true;
+}
+
+/** A batch of numbers, written straight into ring-format records (no array per item). */
+function packNumbers(items: readonly number[], numbers: NumberPacker): PackedRecords {
+  const n = items.length;
+  // A number takes 1, 5 or 9 bytes: a record of 16 or 24.
+  let bytes: Uint8Array = new Uint8Array(n * 16 + 8);
+  const starts = new Array<number>(n + 1);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    if (at + 24 > bytes.length) bytes = growBytes(bytes, at + 24);
+    const len = numbers.encodeNumberInto(items[i], bytes, at + 8);
+    writeHeader(bytes, at, len);
+    starts[i] = at;
+    at += 8 + ((len + 7) & ~7);
+  }
+  starts[n] = at;
+  return { bytes, starts };
+}
+
+/** Encoded records packed in ring format, or null if one of them is too large to be worth it. */
+function packRecords(records: readonly Uint8Array[]): PackedRecords | null {
+  let total = 0;
+  for (const r of records) {
+    if (r.length > PACK_MAX_RECORD) return null;
+    total += 8 + ((r.length + 7) & ~7);
+  }
+  const bytes = new Uint8Array(total);
+  const starts = new Array<number>(records.length + 1);
+  let at = 0;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    writeHeader(bytes, at, r.length);
+    bytes.set(r, at + 8);
+    starts[i] = at;
+    at += 8 + ((r.length + 7) & ~7);
+  }
+  starts[records.length] = at;
+  return { bytes, starts };
 }
