@@ -206,9 +206,10 @@ export abstract class QueueView<T> {
    * 'exit' event, with the id read while it ran (`const id = worker.threadId;
    * worker.once('exit', () => q.recoverThread(id))`: inside 'exit', threadId is -1). If the thread was terminated inside a queue
    * operation it still holds the queue's lock: this releases it. The queue's state is
-   * as if the interrupted operation never ran (FIFO and LIFO queues; see the README for
-   * the priority queue's limit), and every waiter re-checks. Returns whether the lock was
-   * held. Never call it for a thread that is still running. WorkerPool calls it for you.
+   * as if the interrupted operation never ran (a priority queue repairs its heap on the
+   * next operation; see the README for the one case at full capacity that cannot be), and
+   * every waiter re-checks. Returns whether the lock was held. Never call it for a thread
+   * that is still running. WorkerPool calls it for you.
    */
   recoverThread(threadId: number): boolean {
     return this.core.recoverThread(threadId);
