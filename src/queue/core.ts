@@ -136,17 +136,21 @@ export class QueueCore {
     return payloadBytes <= this.capacity && this.store.recordBytes(payloadBytes) <= this.capacity;
   }
 
+  /** Takes the lock for a put: false, with the lock released again, if the queue is shut down. */
+  private lockOpen(): boolean {
+    lock(this.h);
+    if (this.h[W.SHUTDOWN] === 0) return true;
+    unlock(this.h);
+    return false;
+  }
+
   /**
    * Inserts records[from...] in order while there is room (maxsize and capacity).
    * Returns how many were inserted (0 = full right now), or SHUT_DOWN.
    */
   putSome(records: readonly Uint8Array[], priorities: readonly number[] | null, from: number): number {
     const { h, s, store } = this;
-    lock(h);
-    if (h[W.SHUTDOWN] !== 0) {
-      unlock(h);
-      return SHUT_DOWN;
-    }
+    if (!this.lockOpen()) return SHUT_DOWN;
     const max = this.f[F.MAXSIZE];
     let n = 0;
     let committed = false;
@@ -185,11 +189,7 @@ export class QueueCore {
     const { h, s, store } = this;
     const { starts } = packed;
     const count = starts.length - 1;
-    lock(h);
-    if (h[W.SHUTDOWN] !== 0) {
-      unlock(h);
-      return SHUT_DOWN;
-    }
+    if (!this.lockOpen()) return SHUT_DOWN;
     const max = this.f[F.MAXSIZE];
     let n = 0;
     try {
