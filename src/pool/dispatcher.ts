@@ -55,8 +55,8 @@ export class Dispatcher {
   private sweeping = false;
   private suspect = false;
   private closed: Error | null = null;
-  /** polls: pauses the pump made instead of waiting on the output (see pump()); signalled: pauses a consumer ended. For tests. */
-  readonly counters = { submitted: 0, done: 0, failed: 0, redelivered: 0, diedFailed: 0, putItems: 0, polls: 0, signalled: 0 };
+  /** polls: pauses the pump made instead of waiting on the output (see pump()); for tests. */
+  readonly counters = { submitted: 0, done: 0, failed: 0, redelivered: 0, diedFailed: 0, putItems: 0, polls: 0 };
   private idleWaiters: (() => void)[] = [];
   /** Estimated milliseconds of one item on one thread (0: not measured yet). */
   private itemMs = 0;
@@ -147,7 +147,7 @@ export class Dispatcher {
       const seq = Atomics.load(ctl, C.RESULTS);
       if (this.output.qsize() > 0) return;
       const waited = Atomics.waitAsync(ctl, C.RESULTS, seq, POLL_MS);
-      if (waited.async && (await waited.value) === 'ok') this.counters.signalled++;
+      if (waited.async) await waited.value;
     } finally {
       Atomics.store(ctl, C.RESULTS_WAITING, 0);
     }

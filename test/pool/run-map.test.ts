@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../../src/index.js';
 import { allRunning, collect, handler, range } from './helpers.js';
+import { waitUntil } from '../helpers/threads.js';
+import { C, controlWords } from '../../src/pool/slots.js';
 
 const pools: WorkerPool[] = [];
 function pool<In, Out>(options: ConstructorParameters<typeof WorkerPool<In, Out>>[0]): WorkerPool<In, Out> {
@@ -10,10 +12,7 @@ function pool<In, Out>(options: ConstructorParameters<typeof WorkerPool<In, Out>
 }
 /** White-box: how many times the pool's result pump paused instead of waiting on the output (src/pool/dispatcher.ts). */
 function polls(p: WorkerPool): number {
-  return pumpCounters(p).polls;
-}
-function pumpCounters(p: WorkerPool): { polls: number; signalled: number } {
-  return (p as unknown as { dispatcher(): { counters: { polls: number; signalled: number } } }).dispatcher().counters;
+  return (p as unknown as { dispatcher(): { counters: { polls: number } } }).dispatcher().counters.polls;
 }
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.destroy()));
@@ -40,17 +39,27 @@ describe('WorkerPool run and map', () => {
 
   it('map() of coarse items: the result pump polls instead of being woken per result, and everything arrives in order', async () => {
     const p = pool<{ i: number; us: number }, number>({ worker: handler('pool-spin.mjs'), threads: 2 });
-    const n = 400;
+    const n = 600; // about 60 ms of work on 2 threads: the item time is measured within the first 20 ms
     const out = await collect(p.map(range(n).map((i) => ({ i, us: 200 }))));
     expect(out).toEqual(range(n));
     // White-box: the pump took the polling path (items of 200 us, far more in flight than threads).
     expect(polls(p as WorkerPool)).toBeGreaterThan(0);
-    // Consumers that found their input empty ended a pause (the last results are not left for the next poll).
-    expect(pumpCounters(p as WorkerPool).signalled).toBeGreaterThan(0);
     // A lone run() never polls: it resolves as soon as its result is put.
     const before = polls(p as WorkerPool);
     expect(await p.run({ i: 7, us: 200 })).toBe(7);
     expect(polls(p as WorkerPool)).toBe(before);
+  });
+
+  it('a consumer whose input has run dry wakes a pump that waits on C.RESULTS', async () => {
+    const p = pool<{ i: number; us: number }, number>({ worker: handler('pool-spin.mjs'), threads: 2 });
+    await p.run({ i: 0, us: 0 }); // threads up
+    // White-box: play the pump's part (a lone run() never pauses, so nothing else writes these words).
+    const ctl = controlWords((p as unknown as { memory: SharedArrayBuffer }).memory);
+    Atomics.store(ctl, C.RESULTS_WAITING, 1);
+    const seq = Atomics.load(ctl, C.RESULTS);
+    expect(await p.run({ i: 5, us: 100 })).toBe(5);
+    await waitUntil(() => Atomics.load(ctl, C.RESULTS) !== seq, 20_000, 'the end-of-input signal');
+    Atomics.store(ctl, C.RESULTS_WAITING, 0);
   });
 
   it('destroy() while the result pump is polling settles map() at once', async () => {
