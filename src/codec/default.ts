@@ -146,22 +146,10 @@ export function encodeNumberInto(value: number, out: Uint8Array, at: number): nu
   return 9;
 }
 
+/** One number's bytes (see encodeNumberInto), in an array of its own. */
+const numberScratch = new Uint8Array(9);
 function encodeNumber(value: number): Uint8Array {
-  if (value >= 0 && value < 0x40 && Number.isInteger(value) && !Object.is(value, -0)) return new Uint8Array([value]);
-  if ((value | 0) === value && !Object.is(value, -0)) {
-    const out = new Uint8Array(5);
-    out[0] = 0xd2;
-    out[1] = value >>> 24;
-    out[2] = value >>> 16;
-    out[3] = value >>> 8;
-    out[4] = value;
-    return out;
-  }
-  const out = new Uint8Array(9);
-  out[0] = 0xcb;
-  f64[0] = value;
-  for (let i = 0; i < 8; i++) out[1 + i] = f64Bytes[LITTLE_ENDIAN ? 7 - i : i];
-  return out;
+  return numberScratch.slice(0, encodeNumberInto(value, numberScratch, 0));
 }
 
 function decodeNumber(b: Uint8Array, start: number, len: number): number | undefined {

@@ -48,8 +48,8 @@ export class FifoRing implements OrderingStore {
   }
 
   /**
-   * Appends records already in ring format (bytes[start, end), see PackedRecords in
-   * src/queue/view.ts) with one copy, or two where the ring wraps. Records start at 8-byte
+   * Appends records already in ring format (bytes[start, end), see PackedRecords below)
+   * with one copy, or two where the ring wraps. Records start at 8-byte
    * offsets and the ring size is a multiple of 8, so a wrap never splits a header.
    */
   pushRun(bytes: Uint8Array, start: number, end: number): void {
@@ -65,11 +65,7 @@ export class FifoRing implements OrderingStore {
 
   peekLength(): number {
     const { s } = this;
-    const size = this.area.sync();
-    // Never trust shared memory: a head or fill level outside the ring means corruption.
-    if (!(s.head >= 0 && s.head < size && s.used >= HEADER && s.used <= size)) {
-      throw new QueueCorruptError(`corrupt queue memory: ring head ${s.head} / used ${s.used} outside a ring of ${size} bytes`);
-    }
+    const size = this.syncChecked();
     return this.area.checkLength(this.readU32(s.head, size), s.used - HEADER, 'record');
   }
 
@@ -90,10 +86,7 @@ export class FifoRing implements OrderingStore {
 
   takeRun(max: number, maxLen: number, out: TakeBuffer): number {
     const { s } = this;
-    const size = this.area.sync();
-    if (!(s.head >= 0 && s.head < size && s.used >= 0 && s.used <= size)) {
-      throw new QueueCorruptError(`corrupt queue memory: ring head ${s.head} / used ${s.used} outside a ring of ${size} bytes`);
-    }
+    const size = this.syncChecked();
     // Walk the headers (never trusting a length), then copy the whole run at once.
     let pos = s.head;
     let span = 0;
@@ -119,6 +112,16 @@ export class FifoRing implements OrderingStore {
     // An empty ring restarts at 0 so that records stay contiguous as long as possible.
     s.head = s.used === 0 ? 0 : pos;
     return k;
+  }
+
+  /** Syncs the views; a head or fill level outside the ring (never trust shared memory) is corruption. Records exist. */
+  private syncChecked(): number {
+    const { s } = this;
+    const size = this.area.sync();
+    if (!(s.head >= 0 && s.head < size && s.used >= HEADER && s.used <= size)) {
+      throw new QueueCorruptError(`corrupt queue memory: ring head ${s.head} / used ${s.used} outside a ring of ${size} bytes`);
+    }
+    return size;
   }
 
   clear(): void {
@@ -190,6 +193,69 @@ export class FifoRing implements OrderingStore {
       copyBytes(out, at + first, u8, 0, len - first);
     }
   }
+}
+
+/**
+ * A FIFO batch laid out exactly as the ring stores it, so that putting a run of records
+ * under the lock is one copy (FifoRing.pushRun). Built before the lock is taken.
+ */
+export interface PackedRecords {
+  bytes: Uint8Array;
+  /** starts[i]: byte offset of record i; starts[count]: the end of the last one. */
+  starts: number[];
+}
+
+/** Records longer than this are never packed: a large record would be copied twice for nothing. */
+export const PACK_MAX_RECORD = 4096;
+
+function writeHeader(bytes: Uint8Array, at: number, len: number): void {
+  bytes[at] = len;
+  bytes[at + 1] = len >>> 8;
+  bytes[at + 2] = len >>> 16;
+  bytes[at + 3] = len >>> 24;
+}
+
+/** Encoded records packed in ring format, or null if one is longer than PACK_MAX_RECORD. */
+export function packRecords(records: readonly Uint8Array[]): PackedRecords | null {
+  let total = 0;
+  for (const r of records) {
+    if (r.length > PACK_MAX_RECORD) return null;
+    total += pad8(r.length) + HEADER;
+  }
+  const bytes = new Uint8Array(total);
+  const starts = new Array<number>(records.length + 1);
+  let at = 0;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    writeHeader(bytes, at, r.length);
+    bytes.set(r, at + HEADER);
+    starts[i] = at;
+    at += pad8(r.length) + HEADER;
+  }
+  starts[records.length] = at;
+  return { bytes, starts };
+}
+
+/** Numbers written straight into ring-format records by `write` (at most 9 bytes each): no array per item. */
+export function packNumbers(items: readonly number[], write: (value: number, out: Uint8Array, at: number) => number): PackedRecords {
+  const n = items.length;
+  // A number takes 1, 5 or 9 bytes: a record of 16 or 24.
+  let bytes = new Uint8Array(n * 16 + HEADER);
+  const starts = new Array<number>(n + 1);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    if (at + 24 > bytes.length) {
+      const bigger = new Uint8Array(Math.max(bytes.length * 2, at + 24));
+      bigger.set(bytes);
+      bytes = bigger;
+    }
+    const len = write(items[i], bytes, at + HEADER);
+    writeHeader(bytes, at, len);
+    starts[i] = at;
+    at += pad8(len) + HEADER;
+  }
+  starts[n] = at;
+  return { bytes, starts };
 }
 
 /** Byte copy: a loop for short runs (cheaper than creating a subarray), `set` for long ones. */

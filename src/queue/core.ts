@@ -5,7 +5,7 @@ import { lock, releaseIfHeldBy, unlock } from '../shared/lock.js';
 import { QueueState, readCommitted } from '../shared/state.js';
 import type { QueueHandle } from '../shared/handle.js';
 import type { OrderingStore } from '../order/types.js';
-import type { PackedRecords } from './view.js';
+import type { PackedRecords } from '../order/fifo.js';
 import { FifoRing } from '../order/fifo.js';
 import { LifoStack } from '../order/lifo.js';
 import { PriorityHeap } from '../order/priority.js';
@@ -182,7 +182,7 @@ export class QueueCore {
   }
 
   /**
-   * putSome for a FIFO batch packed in ring format (src/queue/view.ts, PackedRecords):
+   * putSome for a FIFO batch packed in ring format (PackedRecords, src/order/fifo.ts):
    * inserts records from `from` on while there is room, with one copy.
    */
   putPacked(packed: PackedRecords, from: number): number {
@@ -201,7 +201,7 @@ export class QueueCore {
       while (end < count && (max <= 0 || s.count + (end - from) < max) && s.used + (starts[end + 1] - base) <= this.capacity) end++;
       n = end - from;
       if (n > 0) {
-        (store as FifoRing).pushRun(packed.bytes, base, starts[end]);
+        (store as FifoRing).pushRun(packed.bytes, base, starts[end]); // packed only for FIFO queues (QueueView.encode)
         s.count += n;
         s.unfinished += n;
         s.commit();

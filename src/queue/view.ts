@@ -5,6 +5,7 @@ import { StructureStore } from '../codec/structures.js';
 import { QueueEmpty, QueueFull, QueueHandleError, QueueShutDown } from '../errors.js';
 import { createQueueMemory, validateHandle, type QueueHandle } from '../shared/handle.js';
 import type { OrderingName } from '../shared/layout.js';
+import { packNumbers, packRecords, type PackedRecords } from '../order/fifo.js';
 import { QueueCore, SHUT_DOWN, TakeBuffer } from './core.js';
 import { checkCapacity, checkMaxsize, checkOptionsObject, type AttachOptions, type QueueOptions } from './options.js';
 
@@ -29,34 +30,6 @@ export interface Encoded {
   priorities: number[] | null;
   /** FIFO batches: the records in the ring's own format, back to back (FifoRing.pushRun). */
   packed: PackedRecords | null;
-}
-
-/**
- * Records of a FIFO batch laid out exactly as the ring stores them ([u32 length][u32 0]
- * [payload, padded to 8 bytes]), so that putting a run of them under the lock is one copy.
- * Packing happens before the lock is taken; only batches of small records are packed
- * (a large record would be copied twice for nothing).
- */
-export interface PackedRecords {
-  bytes: Uint8Array;
-  /** starts[i]: byte offset of record i; starts[count]: the end of the last one. */
-  starts: number[];
-}
-
-/** Records longer than this are never packed (see PackedRecords). */
-const PACK_MAX_RECORD = 4096;
-
-function growBytes(bytes: Uint8Array, need: number): Uint8Array<ArrayBuffer> {
-  const bigger = new Uint8Array(Math.max(bytes.length * 2, need));
-  bigger.set(bytes);
-  return bigger;
-}
-
-function writeHeader(bytes: Uint8Array, at: number, len: number): void {
-  bytes[at] = len;
-  bytes[at + 1] = len >>> 8;
-  bytes[at + 2] = len >>> 16;
-  bytes[at + 3] = len >>> 24;
 }
 
 export interface ViewInit {
@@ -224,7 +197,9 @@ export abstract class QueueView<T> {
   protected encode(items: readonly T[]): Encoded {
     if (this.fifo && items.length > 1) {
       const numbers = this.numberPacker;
-      if (numbers !== null && allNumbers(items)) return { count: items.length, records: null, priorities: null, packed: packNumbers(items as unknown as readonly number[], numbers) };
+      if (numbers !== null && allNumbers(items)) {
+        return { count: items.length, records: null, priorities: null, packed: packNumbers(items as unknown as readonly number[], numbers.encodeNumberInto) };
+      }
       const enc = this.encodeEach(items);
       const packed = packRecords(enc.records as Uint8Array[]);
       return packed === null ? enc : { count: items.length, records: null, priorities: null, packed };
@@ -298,43 +273,4 @@ export abstract class QueueView<T> {
 function allNumbers(items: readonly unknown[]): boolean {
   for (let i = 0; i < items.length; i++) if (typeof items[i] !== 'number') return false;
   return true;
-}
-
-/** A batch of numbers, written straight into ring-format records (no array per item). */
-function packNumbers(items: readonly number[], numbers: NumberPacker): PackedRecords {
-  const n = items.length;
-  // A number takes 1, 5 or 9 bytes: a record of 16 or 24.
-  let bytes: Uint8Array = new Uint8Array(n * 16 + 8);
-  const starts = new Array<number>(n + 1);
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    if (at + 24 > bytes.length) bytes = growBytes(bytes, at + 24);
-    const len = numbers.encodeNumberInto(items[i], bytes, at + 8);
-    writeHeader(bytes, at, len);
-    starts[i] = at;
-    at += 8 + ((len + 7) & ~7);
-  }
-  starts[n] = at;
-  return { bytes, starts };
-}
-
-/** Encoded records packed in ring format, or null if one of them is too large to be worth it. */
-function packRecords(records: readonly Uint8Array[]): PackedRecords | null {
-  let total = 0;
-  for (const r of records) {
-    if (r.length > PACK_MAX_RECORD) return null;
-    total += 8 + ((r.length + 7) & ~7);
-  }
-  const bytes = new Uint8Array(total);
-  const starts = new Array<number>(records.length + 1);
-  let at = 0;
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i];
-    writeHeader(bytes, at, r.length);
-    bytes.set(r, at + 8);
-    starts[i] = at;
-    at += 8 + ((r.length + 7) & ~7);
-  }
-  starts[records.length] = at;
-  return { bytes, starts };
 }
