@@ -5,8 +5,9 @@
  * result envelopes on the shared output queue; items never pass through a MessagePort.
  *  - concurrency 1: batches taken with the blocking view (getMany), handlers run back to back,
  *    no event-loop turn per item for a sync handler (an async handler is awaited in place).
- *    The loop yields to the event loop when idle and every YIELD_EVERY_MS, so comlink control
- *    calls and ctx.services replies are still delivered.
+ *    The loop yields to the event loop every YIELD_EVERY_MS while busy, so comlink control
+ *    calls and ctx.services replies are still delivered; once idle for IDLE_POLL_MS it waits
+ *    with the async view, so an idle thread sleeps (no polling) with its event loop free.
  *  - concurrency > 1: up to `concurrency` handler calls in flight; it waits with the async view
  *    (AsyncQueue) for "an item arrived" or "a call finished", whichever comes first.
  * Records are taken in batches of about TAKE_MS of work (BATCH records carry up to 64 items,
@@ -23,7 +24,10 @@ import { C, R, controlWords, region } from '../src/pool/slots.js';
 import { BATCH, FAILED, OK, itemCount, serializeError, type Envelope } from '../src/pool/wire.js';
 import type { ConsumerControl, ConsumerEnd, ConsumerTask, HandlerContext } from '../src/pool/protocol.js';
 
-/** Longest a blocked take parks before the loop gives the event loop a turn. */
+/**
+ * How long a serial consumer's take blocks in Atomics.wait (the quickest wake-up) before it
+ * goes on waiting with the async view (an idle thread then sleeps, its event loop free).
+ */
 const IDLE_POLL_MS = 25;
 /** A take holds about this much work once the item time is known (balance across threads). */
 const TAKE_MS = 2;
@@ -188,6 +192,22 @@ class ConsumerLoop {
     }
   }
 
+  /**
+   * Waits for one record with the async view: it, or null once the pool is destroyed
+   * (ctx.signal). Rejects with QueueShutDown when the input is shut down and empty. A record
+   * taken before the abort is returned, never dropped.
+   */
+  private async takeWhenIdle(): Promise<{ value: unknown } | null> {
+    const { signal } = this.ctx;
+    if (this.stopped() || signal.aborted) return null;
+    try {
+      return { value: await this.asyncInput.get({ signal }) };
+    } catch (error) {
+      if (signal.aborted && error === signal.reason) return null;
+      throw error;
+    }
+  }
+
   async runSerial(): Promise<ConsumerEnd> {
     const { reg, handler, ctx } = this;
     let lastYield = performance.now();
@@ -196,14 +216,23 @@ class ConsumerLoop {
       let taken: unknown[];
       try {
         reg[R.TAKING] = 1;
-        taken = this.input.getMany(this.batchSize(), { timeout: IDLE_POLL_MS });
+        try {
+          taken = this.input.getMany(this.batchSize(), { timeout: IDLE_POLL_MS });
+        } catch (error) {
+          if (!(error instanceof QueueEmpty)) throw error;
+          // Idle for IDLE_POLL_MS: wait with the async view until an item comes, the input is
+          // shut down or the pool is destroyed, so the thread sleeps with its event loop free
+          // (comlink calls, timers a handler started) instead of waking every few ms to poll.
+          const item = await this.takeWhenIdle();
+          if (item === null) {
+            reg[R.TAKING] = 0;
+            continue; // stopped: the loop's first check returns
+          }
+          taken = [item.value];
+          lastYield = performance.now();
+        }
       } catch (error) {
         reg[R.TAKING] = 0;
-        if (error instanceof QueueEmpty) {
-          await yieldToLoop();
-          lastYield = performance.now();
-          continue;
-        }
         if (error instanceof QueueShutDown) return 'drained';
         throw error;
       }
@@ -386,10 +415,13 @@ class ConsumerLoop {
         else if (!(error instanceof QueueEmpty)) throw error;
       }
       if (record === null && !shut && finished.length === 0) {
-        // Wait with the async view: for an item, or, while calls are running, for one to end.
-        // Idle, the wait is cut every IDLE_POLL_MS so the loop checks the stop word.
+        // Wait with the async view: for an item, or, while calls are running, for one to end;
+        // destroy (ctx.signal) ends the wait too. No polling: an idle thread just sleeps.
         const stopWaiting = new AbortController();
-        const got = this.asyncInput.get({ signal: stopWaiting.signal, timeout: active === 0 ? IDLE_POLL_MS : undefined }).then(
+        const onDestroy = (): void => stopWaiting.abort();
+        if (this.ctx.signal.aborted) stopWaiting.abort();
+        else this.ctx.signal.addEventListener('abort', onDestroy, { once: true });
+        const got = this.asyncInput.get({ signal: stopWaiting.signal }).then(
           (value): { value: unknown } => ({ value }),
           (error: unknown) => {
             if (error instanceof QueueShutDown) shut = true;
@@ -402,6 +434,7 @@ class ConsumerLoop {
           if (first === 'completion') stopWaiting.abort();
         }
         record = await got; // an item taken before the abort is kept: aborting never drops one
+        this.ctx.signal.removeEventListener('abort', onDestroy);
         lastYield = performance.now();
       }
       if (record === null) {

@@ -95,6 +95,18 @@ describe('WorkerPool close() and destroy()', () => {
   });
 });
 
+describe('WorkerPool idle threads', () => {
+  it.each([1, 2])('an idle thread sleeps with its event loop free: a timer its handler started keeps firing (concurrency %i)', async (concurrency) => {
+    const p = track(new WorkerPool<string, number>({ worker: handler('pool-ticker.mjs'), threads: 1, concurrency }));
+    await p.run('start');
+    // The pool is idle for 600 ms: the point of the test, not a synchronization. A thread that
+    // polled (blocking in Atomics.wait, a loop turn every 25 ms) would let the 5 ms interval
+    // fire at most once per turn, about 24 times; a free event loop lets it fire about 120.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await p.run('read')).toBeGreaterThanOrEqual(40);
+  });
+});
+
 describe('WorkerPool services', () => {
   it('handlers call main-thread objects through ctx.services', async () => {
     const lines: string[] = [];
