@@ -192,13 +192,22 @@ class ConsumerLoop {
     }
   }
 
+  /** Records taken with the blocking view, or undefined when none came within IDLE_POLL_MS. */
+  private takeBatch(): unknown[] | undefined {
+    try {
+      return this.input.getMany(this.batchSize(), { timeout: IDLE_POLL_MS });
+    } catch (error) {
+      if (error instanceof QueueEmpty) return undefined;
+      throw error;
+    }
+  }
+
   /**
-   * Waits for one record with the async view: it, or null once the pool is destroyed
-   * (ctx.signal). Rejects with QueueShutDown when the input is shut down and empty. A record
-   * taken before the abort is returned, never dropped.
+   * Waits for one record with the async view: it, or null once `signal` fires or the pool is
+   * stopped. Rejects with QueueShutDown when the input is shut down and empty. A record taken
+   * before the abort is returned, never dropped.
    */
-  private async takeWhenIdle(): Promise<{ value: unknown } | null> {
-    const { signal } = this.ctx;
+  private async takeWhenIdle(signal: AbortSignal): Promise<{ value: unknown } | null> {
     if (this.stopped() || signal.aborted) return null;
     try {
       return { value: await this.asyncInput.get({ signal }) };
@@ -213,28 +222,26 @@ class ConsumerLoop {
     let lastYield = performance.now();
     for (;;) {
       if (this.stopped()) return 'stopped';
-      let taken: unknown[];
+      let taken: unknown[] | undefined;
       try {
         reg[R.TAKING] = 1;
-        try {
-          taken = this.input.getMany(this.batchSize(), { timeout: IDLE_POLL_MS });
-        } catch (error) {
-          if (!(error instanceof QueueEmpty)) throw error;
+        taken = this.takeBatch();
+        if (taken === undefined) {
           // Idle for IDLE_POLL_MS: wait with the async view until an item comes, the input is
           // shut down or the pool is destroyed, so the thread sleeps with its event loop free
           // (comlink calls, timers a handler started) instead of waking every few ms to poll.
-          const item = await this.takeWhenIdle();
-          if (item === null) {
-            reg[R.TAKING] = 0;
-            continue; // stopped: the loop's first check returns
-          }
-          taken = [item.value];
+          const item = await this.takeWhenIdle(ctx.signal);
           lastYield = performance.now();
+          if (item !== null) taken = [item.value];
         }
       } catch (error) {
         reg[R.TAKING] = 0;
         if (error instanceof QueueShutDown) return 'drained';
         throw error;
+      }
+      if (taken === undefined) {
+        reg[R.TAKING] = 0;
+        continue; // destroyed: the loop's first check returns
       }
       const n = taken.length;
       const records = new Array<Envelope>(n);
@@ -421,14 +428,11 @@ class ConsumerLoop {
         const onDestroy = (): void => stopWaiting.abort();
         if (this.ctx.signal.aborted) stopWaiting.abort();
         else this.ctx.signal.addEventListener('abort', onDestroy, { once: true });
-        const got = this.asyncInput.get({ signal: stopWaiting.signal }).then(
-          (value): { value: unknown } => ({ value }),
-          (error: unknown) => {
-            if (error instanceof QueueShutDown) shut = true;
-            else if (!(error instanceof QueueEmpty) && error !== stopWaiting.signal.reason) throw error;
-            return null;
-          },
-        );
+        const got = this.takeWhenIdle(stopWaiting.signal).catch((error: unknown) => {
+          if (!(error instanceof QueueShutDown)) throw error;
+          shut = true;
+          return null;
+        });
         if (active > 0) {
           const first = await Promise.race([got, completion().then(() => 'completion' as const)]);
           if (first === 'completion') stopWaiting.abort();
