@@ -2,7 +2,7 @@ import { QueueShutDown } from '../errors.js';
 import { PoolClosedError, WorkerDiedError } from './errors.js';
 import type { AsyncQueue } from '../async/async-queue.js';
 import type { Culprit } from './slots.js';
-import { BATCH, OK, deserializeError, type Envelope } from './wire.js';
+import { BATCH, OK, deserializeError, itemCount, type Envelope } from './wire.js';
 import { C } from './slots.js';
 
 /**
@@ -22,7 +22,7 @@ interface Entry {
 /** Result records are pumped from the output this many at a time. */
 const PUMP_BATCH = 256;
 /** Most items per BATCH record. */
-export const MAX_RECORD_ITEMS = 64;
+const MAX_RECORD_ITEMS = 64;
 /** About this much work per record, once the item time is known. */
 const RECORD_MS = 0.5;
 /** Items per record before any result has been measured. */
@@ -110,7 +110,7 @@ export class Dispatcher {
   private async put(envs: Envelope[]): Promise<void> {
     this.putting++;
     let items = 0;
-    for (const env of envs) items += env[1] === BATCH ? env[2].length : 1;
+    for (const env of envs) items += itemCount(env);
     try {
       await this.input.putMany(envs);
       this.counters.putItems += items;
@@ -119,9 +119,8 @@ export class Dispatcher {
       const inserted = error instanceof QueueShutDown ? error.inserted : 0;
       const reason = error instanceof QueueShutDown ? (this.closed ?? new PoolClosedError('the pool input was shut down before this item could be queued')) : error;
       for (let i = inserted; i < envs.length; i++) {
-        const env = envs[i];
-        const count = env[1] === BATCH ? env[2].length : 1;
-        for (let k = 0; k < count; k++) this.fail(env[0] + k, reason);
+        const count = itemCount(envs[i]);
+        for (let k = 0; k < count; k++) this.fail(envs[i][0] + k, reason);
       }
     } finally {
       this.putting--;

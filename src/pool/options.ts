@@ -60,7 +60,7 @@ export interface ResolvedOptions {
   piscina: PiscinaPassThrough;
 }
 
-export const DEFAULT_MAXSIZE = 2048;
+const DEFAULT_MAXSIZE = 2048;
 const MAX_THREADS = 1024;
 const MAX_CONCURRENCY = 10_000;
 const MAX_MAXSIZE = 2 ** 24;
@@ -78,7 +78,7 @@ function integerIn(name: string, value: unknown, min: number, max: number, fallb
 }
 
 /** Resolves `worker` to a file: URL string and checks that the file exists. */
-export function resolveWorkerUrl(worker: unknown): string {
+function resolveWorkerUrl(worker: unknown): string {
   let path: string;
   if (worker instanceof URL) {
     if (worker.protocol !== 'file:') throw new TypeError(`worker must be a file: URL or a path, got a ${worker.protocol} URL`);

@@ -402,9 +402,9 @@ export class WorkerPool<In = unknown, Out = unknown> extends EventEmitter<PoolEv
 
   private onProgress(delivered: number): void {
     if (this.listenerCount('progress') === 0) return;
-    const c = this.head().dispatcherInstance?.counters;
-    if (!c) return;
-    this.emit('progress', { delivered, done: c.done, failed: c.failed, pending: this.head().dispatcherInstance?.pending.size ?? 0 });
+    const d = this.head().dispatcherInstance;
+    if (!d) return;
+    this.emit('progress', { delivered, done: d.counters.done, failed: d.counters.failed, pending: d.pending.size });
   }
 
   private gate(): Error | null {
@@ -486,6 +486,7 @@ export class WorkerPool<In = unknown, Out = unknown> extends EventEmitter<PoolEv
     let failed = 0;
     let passed = 0;
     let inFlight = 0;
+    let taken = 0;
     for (let r = 0; r < this.threads; r++) {
       const reg = region(this.memory, r, this.slots);
       const held = heldCount(reg);
@@ -494,11 +495,10 @@ export class WorkerPool<In = unknown, Out = unknown> extends EventEmitter<PoolEv
       failed += reg[R.FAILED];
       passed += reg[R.PASSED];
       inFlight += held;
+      taken += reg[R.TAKEN];
     }
     const d = this.head().dispatcherInstance;
     // Items waiting in the input: put by the main thread (or the previous stage) minus taken.
-    let taken = 0;
-    for (let r = 0; r < this.threads; r++) taken += region(this.memory, r, this.slots)[R.TAKEN];
     let queued: number;
     if (this.upstream) queued = this.upstream.itemsPut() - taken;
     else if (this.enveloped && d) queued = d.counters.putItems - taken;
@@ -638,4 +638,3 @@ async function takeNow<T>(queue: AsyncQueue<T>, max: number): Promise<T[]> {
   }
 }
 
-export type { Envelope } from './wire.js';
