@@ -82,7 +82,7 @@ export class QueueLockedError extends Error {
 }
 
 /** The exact message CPython uses, kept so ported code and docs read the same. */
-export const TASK_DONE_TOO_MANY = 'taskDone() called too many times';
+const TASK_DONE_TOO_MANY = 'taskDone() called too many times';
 
 /** Python's ValueError from task_done(), as a RangeError with a stable code. */
 export function taskDoneTooManyError(): RangeError {

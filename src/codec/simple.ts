@@ -67,7 +67,7 @@ export const bytesCodec: Codec<Uint8Array> = {
 
 /** Node 20 has no ArrayBuffer.prototype.detached: a view cannot be made on a detached buffer. */
 export function isDetached(buffer: ArrayBufferLike): boolean {
-  if (buffer instanceof SharedArrayBuffer) return false;
+  if (buffer instanceof SharedArrayBuffer || buffer.byteLength !== 0) return false; // a detached buffer has length 0
   try {
     new Uint8Array(buffer, 0, 0);
     return false;

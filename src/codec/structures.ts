@@ -1,6 +1,7 @@
 import { Packr } from 'msgpackr';
 import { QueueCorruptError } from '../errors.js';
 import { lock, unlock } from '../shared/lock.js';
+import { pad8 } from '../order/memory.js';
 
 /**
  * The record structures a queue's default codec shares between threads.
@@ -28,7 +29,7 @@ import { lock, unlock } from '../shared/lock.js';
  * msgpackr only ever appends to the list, and refuses to save over a list that changed
  * since it last loaded it (isCompatible), so concurrent writers never lose a structure.
  */
-export const STRUCTURES_INITIAL = 4096;
+const STRUCTURES_INITIAL = 4096;
 export const STRUCTURES_MAX = 4 * 1024 * 1024;
 const LATEST = 0;
 const ENTRIES_START = 8;
@@ -88,7 +89,7 @@ export class StructureStore {
     try {
       const latest = Atomics.load(this.i32, LATEST);
       if (!isCompatible(this.readAt(latest))) return false;
-      const at = latest === 0 ? ENTRIES_START : align8(latest + 4 + this.lengthAt(latest));
+      const at = latest === 0 ? ENTRIES_START : pad8(latest + 4 + this.lengthAt(latest));
       const end = at + 4 + bytes.length;
       if (end > this.memory.byteLength) {
         if (end > STRUCTURES_MAX) throw new StructureStoreFullError(end);
@@ -136,6 +137,3 @@ function plainLists(list: readonly (readonly string[])[]): string[][] {
   return list.map((keys) => Array.from(keys));
 }
 
-function align8(n: number): number {
-  return (n + 7) & ~7;
-}

@@ -206,7 +206,7 @@ export interface PackedRecords {
 }
 
 /** Records longer than this are never packed: a large record would be copied twice for nothing. */
-export const PACK_MAX_RECORD = 4096;
+const PACK_MAX_RECORD = 4096;
 
 function writeHeader(bytes: Uint8Array, at: number, len: number): void {
   bytes[at] = len;

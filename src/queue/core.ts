@@ -9,6 +9,7 @@ import type { PackedRecords } from '../order/fifo.js';
 import { FifoRing } from '../order/fifo.js';
 import { LifoStack } from '../order/lifo.js';
 import { PriorityHeap } from '../order/priority.js';
+import { pad8 } from '../order/memory.js';
 
 /** putSome/takeSome result when the queue is shut down (and, for takes, drained). */
 export const SHUT_DOWN = -1;
@@ -233,7 +234,7 @@ export class QueueCore {
       // A run of small records in one copy when the ordering can (FIFO), then one by one.
       if (store.takeRun !== undefined) {
         i = store.takeRun(n, OWN_ARRAY_BYTES, out);
-        if (i > 0) at = (out.starts[i - 1] + out.lengths[i - 1] + 7) & ~7;
+        if (i > 0) at = pad8(out.starts[i - 1] + out.lengths[i - 1]);
         s.count -= i;
       }
       for (; i < n; i++) {
@@ -252,7 +253,7 @@ export class QueueCore {
           store.pop(out.scratch, at);
           out.owned[i] = undefined;
           out.starts[i] = at;
-          at = (at + len + 7) & ~7; // aligned, for fast copies out of shared memory (see pad8)
+          at = pad8(at + len); // aligned, for fast copies out of shared memory
         }
         out.lengths[i] = len;
         out.priorities[i] = store.lastPriority;

@@ -7,7 +7,7 @@
  */
 export const SPIN_ITERATIONS = 2000;
 /** The least a thread polls once spinning has stopped paying. */
-export const SPIN_MIN = 16;
+const SPIN_MIN = 16;
 /** Every PROBE_EVERY-th wait polls the full SPIN_ITERATIONS again, to notice when spinning pays again. */
 const PROBE_EVERY = 16;
 

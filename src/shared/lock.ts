@@ -23,7 +23,7 @@ const SPINS = 100;
  * recoverThread() release the lock can only be delivered once the main thread returns to
  * its event loop. (Workers wait without bound: the main thread recovers the lock for them.)
  */
-export const MAIN_THREAD_LOCK_PATIENCE_MS = 1000;
+const MAIN_THREAD_LOCK_PATIENCE_MS = 1000;
 const THREAD_TAG = threadId + 1;
 const MINE = THREAD_TAG << 1;
 
