@@ -6,7 +6,7 @@ import { joinTimeoutError } from '../queue/wait.js';
 import type { QueueHandle } from '../shared/handle.js';
 import { W, type OrderingName } from '../shared/layout.js';
 import { hubFor, waitingCounts, type WaitHub, type WaitingCounts } from './hub.js';
-import { parseWaitOptions, type AsyncJoinOptions, type AsyncWaitOptions } from './options.js';
+import { NO_LIMITS, parseWaitOptions, type AsyncJoinOptions, type AsyncWaitOptions } from './options.js';
 import type { AsyncQueueLike } from './types.js';
 import { Waiter, type WaitLimits } from './waiter.js';
 import { iterateQueue, withWaiting } from './iterate.js';
@@ -14,7 +14,6 @@ import { iterateQueue, withWaiting } from './iterate.js';
 let pendingAttach: ViewInit | undefined;
 
 const RESOLVED: Promise<void> = Promise.resolve();
-const NO_LIMITS: WaitLimits = { signal: undefined, timeout: undefined };
 
 /**
  * The asyncio view of a shared queue: Python's `asyncio.Queue` API over the same memory
@@ -146,7 +145,7 @@ abstract class AsyncQueueBase<T> extends QueueView<T> implements AsyncQueueLike<
     let limits: WaitLimits;
     let enc: Encoded;
     try {
-      limits = options === undefined ? NO_LIMITS : parseWaitOptions(options);
+      limits = parseWaitOptions(options);
       if (limits.signal?.aborted) return Promise.reject(limits.signal.reason);
       enc = this.encode(items());
     } catch (error) {
@@ -224,7 +223,7 @@ abstract class AsyncQueueBase<T> extends QueueView<T> implements AsyncQueueLike<
   private takeItems(max: number, single: boolean, options: unknown): Promise<T | T[]> {
     let limits: WaitLimits;
     try {
-      limits = options === undefined ? NO_LIMITS : parseWaitOptions(options);
+      limits = parseWaitOptions(options);
     } catch (error) {
       return Promise.reject(error);
     }

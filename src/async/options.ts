@@ -27,7 +27,7 @@ function isAbortSignal(value: unknown): value is AbortSignal {
     && typeof v.addEventListener === 'function' && typeof v.removeEventListener === 'function';
 }
 
-export function checkSignal(value: unknown): AbortSignal | undefined {
+function checkSignal(value: unknown): AbortSignal | undefined {
   if (value === undefined) return undefined;
   if (!isAbortSignal(value)) {
     throw new TypeError(`signal must be an AbortSignal (e.g. new AbortController().signal or AbortSignal.timeout(ms)), got ${value === null ? 'null' : typeof value}`);
@@ -35,8 +35,12 @@ export function checkSignal(value: unknown): AbortSignal | undefined {
   return value;
 }
 
+/** No signal, no timeout: what a call without options waits with (shared; never modified). */
+export const NO_LIMITS: Readonly<WaitLimits> = Object.freeze({ signal: undefined, timeout: undefined });
+
 /** Validates { signal, timeout } the way the sync view validates its options. */
 export function parseWaitOptions(options: unknown): WaitLimits {
+  if (options === undefined) return NO_LIMITS;
   const o = checkOptionsObject(options, 'options');
   return { signal: checkSignal(o.signal), timeout: checkTimeout(o.timeout) };
 }

@@ -59,6 +59,8 @@ export class TokenBucket {
   private readonly words: BigInt64Array;
   private readonly interval: bigint;
   private readonly capacity: bigint;
+  /** capacity * interval: how far ahead of now the theoretical arrival time may be (ns). */
+  private readonly limitNs: bigint;
   /** A private word to sleep on in takeSync() (Atomics.wait needs an Int32Array). */
   private sleeper: Int32Array | null = null;
 
@@ -81,6 +83,7 @@ export class TokenBucket {
     }
     this.interval = this.words[INTERVAL];
     this.capacity = this.words[BURST];
+    this.limitNs = this.capacity * this.interval;
   }
 
   /** Attaches to a bucket made in another thread (or this one) from its `handle`. */
@@ -111,7 +114,7 @@ export class TokenBucket {
     const now = hrtime.bigint();
     const tat = Atomics.load(this.words, TAT);
     const ahead = tat > now ? tat - now : 0n;
-    return Number((this.capacity * this.interval - ahead) / this.interval);
+    return Number((this.limitNs - ahead) / this.interval);
   }
 
   /** Takes `n` tokens if they are available now; never waits. */
@@ -178,7 +181,7 @@ export class TokenBucket {
 
   /** One try: 0 when the tokens were taken, else the ns to wait before they could be. */
   private attempt(n: bigint): number {
-    const limit = this.capacity * this.interval;
+    const limit = this.limitNs;
     for (;;) {
       const tat = Atomics.load(this.words, TAT);
       const now = hrtime.bigint();
