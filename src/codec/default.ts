@@ -1,9 +1,10 @@
 import { Buffer } from 'node:buffer';
-import { Packr } from 'msgpackr';
-import type { Codec, NumberPacker, RangeDecoder } from './types.js';
+import { Packr, RESERVE_START_SPACE, REUSE_BUFFER_MODE } from 'msgpackr';
+import type { Codec, EncodedRun, NumberPacker, RangeDecoder, RunEncoder } from './types.js';
 import { QueueCodecError, QueueCorruptError, QueueLockedError } from '../errors.js';
 import { decodeStructured, describe, encodeStructured } from './structured.js';
 import { detachedError, isDetached } from './simple.js';
+import { pad8 } from '../order/memory.js';
 import { MAX_SHARED, shouldShare, StructureStoreFullError, type StructureStore } from './structures.js';
 
 /**
@@ -172,9 +173,82 @@ function encodeRawBytes(value: Uint8Array): Uint8Array {
   return out;
 }
 
+/** Plain data that msgpackr encodes (numbers have their own forms, see encodeNumberInto). */
+function isPackable(value: unknown): boolean {
+  if (typeof value === 'number') return false;
+  try {
+    return isPlain(value, 0);
+  } finally {
+    resetVisited();
+  }
+}
+
+/*
+ * Runs (encodeRun): msgpackr writes item after item into one buffer of ours (its
+ * useBuffer), each started on an 8-byte boundary (msgpackr aligns every start) after
+ * `reserve` bytes it skips (RESERVE_START_SPACE), and returns that buffer with the item's
+ * start and end on it (REUSE_BUFFER_MODE) instead of a new view per item. msgpackr never
+ * writes below its position, so what a run returned stays intact while later items are
+ * written after it. A run is only returned when its items lie back to back in one buffer.
+ * msgpackr moves to a buffer of its own when an item outgrows ours, and an item comes back
+ * as a view of its own right after msgpackr saved a new structure; then the caller encodes
+ * item by item (once per new key list, or when the size estimate was short).
+ */
+/** msgpackr starts a fresh buffer of its own when fewer bytes than this are left in its buffer. */
+const MSGPACKR_START_ROOM = 0x800 + 16;
+/** Arena sizes: runs that may need more than ARENA_MAX (by the estimate) are encoded item by item. */
+const ARENA_MIN = 16 * 1024;
+const ARENA_MAX = 1024 * 1024;
+
 /** The default codec with its own msgpackr instance; objects as records of `store`'s structures if given. */
-export function createDefaultCodec(store: StructureStore | null): Codec & RangeDecoder & NumberPacker {
+export function createDefaultCodec(store: StructureStore | null): Codec & RangeDecoder & NumberPacker & RunEncoder {
   const packr = makePackr(store);
+  /** The buffer msgpackr was last set to write into; msgpackr may have moved on to one of its own since. */
+  let arena: Buffer | null = null;
+  /** A running average of an item's encoded size (every msgpack encode counts), to size arenas. */
+  let itemBytes = 64;
+  const learnSize = (bytes: number): void => {
+    itemBytes += (bytes - itemBytes) / 8;
+  };
+
+  const encodeRun = (items: readonly unknown[], reserve: number): EncodedRun | null => {
+    const n = items.length;
+    if (n === 0 || !(reserve >= 0 && reserve <= 0xff && reserve % 8 === 0)) return null;
+    const need = n * (2 * itemBytes + reserve + 8) + MSGPACKR_START_ROOM;
+    if (need > ARENA_MAX) return null;
+    for (let i = 0; i < n; i++) if (!isPackable(items[i])) return null;
+    if (arena === null || arena.length - packr.position < need) {
+      arena = Buffer.allocUnsafeSlow(Math.min(ARENA_MAX, Math.max(ARENA_MIN, 4 * need)));
+      packr.useBuffer(arena);
+    }
+    const starts = new Array<number>(n);
+    const ends = new Array<number>(n);
+    let into: Uint8Array | null = null;
+    for (let i = 0; i < n; i++) {
+      let out: Uint8Array & { start?: number; end?: number };
+      try {
+        out = packr.pack(items[i], REUSE_BUFFER_MODE | RESERVE_START_SPACE | reserve);
+      } catch {
+        arena = null; // set msgpackr up again next time
+        return null; // encoding item by item reports the error (or takes V8's path)
+      }
+      // Normally msgpackr's buffer itself with start and end on it; a view of the item
+      // alone (reserved bytes first) right after it saved a new structure.
+      const own = typeof out.start === 'number' && typeof out.end === 'number';
+      const at = own ? (out.start as number) : 0;
+      const end = own ? (out.end as number) : out.length;
+      learnSize(end - at - reserve);
+      if (i === 0) into = out;
+      if (!own || out !== into || (i > 0 && at !== pad8(ends[i - 1]))) {
+        arena = null;
+        return null;
+      }
+      starts[i] = at;
+      ends[i] = end;
+    }
+    if (into !== arena) arena = null; // msgpackr had moved to a buffer of its own (and the run fit there)
+    return { bytes: into as Uint8Array, starts, ends };
+  };
 
   const encode = (value: unknown): Uint8Array => {
     if (typeof value === 'number') return encodeNumber(value);
@@ -187,8 +261,11 @@ export function createDefaultCodec(store: StructureStore | null): Codec & RangeD
     }
     if (!plain) return encodeStructured(value);
     try {
-      return packr.pack(value);
+      const bytes = packr.pack(value); // (may move msgpackr off the arena: encodeRun notices)
+      learnSize(bytes.length);
+      return bytes;
     } catch (cause) {
+      arena = null;
       // The structures store is full (pathological key lists): V8 encodes plain data too.
       if (cause instanceof StructureStoreFullError) return encodeStructured(value);
       if (cause instanceof QueueCorruptError || cause instanceof QueueLockedError) throw cause; // from the structures store
@@ -212,8 +289,8 @@ export function createDefaultCodec(store: StructureStore | null): Codec & RangeD
     }
   };
 
-  return { name: 'default', encode, decode: (bytes: Uint8Array) => decodeRange(bytes, 0, bytes.length), decodeRange, encodeNumberInto };
+  return { name: 'default', encode, decode: (bytes: Uint8Array) => decodeRange(bytes, 0, bytes.length), decodeRange, encodeNumberInto, encodeRun };
 }
 
 /** The default codec outside a queue (no shared structures): objects are plain msgpack maps. */
-export const defaultCodec: Codec & RangeDecoder & NumberPacker = createDefaultCodec(null);
+export const defaultCodec: Codec & RangeDecoder & NumberPacker & RunEncoder = createDefaultCodec(null);

@@ -26,5 +26,26 @@ export interface NumberPacker {
   encodeNumberInto(value: number, out: Uint8Array, at: number): number;
 }
 
+/**
+ * Items encoded back to back into one buffer (RunEncoder). Item i's bytes are
+ * bytes[starts[i] + reserve, ends[i]); the `reserve` bytes before them are zero and
+ * belong to the caller (room for a record header); every starts[i] is a multiple of 8.
+ */
+export interface EncodedRun {
+  bytes: Uint8Array;
+  starts: number[];
+  ends: number[];
+}
+
+/**
+ * The default codec also encodes several items into one buffer, each after `reserve` free
+ * bytes, so a FIFO put needs no array per item and no second copy before the queue's own
+ * (src/order/fifo.ts packRun). Null when it cannot (an item that is not plain data, say):
+ * the caller then encodes item by item. Internal.
+ */
+export interface RunEncoder {
+  encodeRun(items: readonly unknown[], reserve: number): EncodedRun | null;
+}
+
 /** The built-in codecs, by name. */
 export type CodecName = 'default' | 'structured' | 'json' | 'string' | 'bytes';

@@ -3,6 +3,7 @@ import type { QueueState } from '../shared/state.js';
 import { DataArea, pad8 } from './memory.js';
 import type { OrderingStore } from './types.js';
 import type { TakeBuffer } from '../queue/core.js';
+import type { EncodedRun } from '../codec/types.js';
 
 /**
  * FIFO: a byte ring. A record is [u32 payload length, little-endian][u32 0][payload,
@@ -43,7 +44,7 @@ export class FifoRing implements OrderingStore {
     this.writeU32(tail, payload.length, size);
     tail += HEADER;
     if (tail >= size) tail -= size;
-    this.copyIn(tail, payload, size);
+    this.copyIn(tail, payload, 0, payload.length, size);
     s.used += need;
   }
 
@@ -59,7 +60,7 @@ export class FifoRing implements OrderingStore {
     if (s.used + need > size) size = this.grow(s.used + need);
     let tail = s.head + s.used;
     if (tail >= size) tail -= size;
-    this.copyIn(tail, bytes.subarray(start, end), size);
+    this.copyIn(tail, bytes, start, need, size);
     s.used += need;
   }
 
@@ -172,14 +173,15 @@ export class FifoRing implements OrderingStore {
     return v >>> 0;
   }
 
-  private copyIn(pos: number, src: Uint8Array, size: number): void {
+  /** Copies src[from, from + len) into the ring at `pos`, wrapping at `size`. */
+  private copyIn(pos: number, src: Uint8Array, from: number, len: number, size: number): void {
     const { u8 } = this.area;
     const first = size - pos;
-    if (src.length <= first) {
-      copyBytes(u8, pos, src, 0, src.length); // a loop for short records: cheaper than set()
+    if (len <= first) {
+      copyBytes(u8, pos, src, from, len); // a loop for short records: cheaper than set()
     } else {
-      copyBytes(u8, pos, src, 0, first);
-      copyBytes(u8, 0, src, first, src.length - first);
+      copyBytes(u8, pos, src, from, first);
+      copyBytes(u8, 0, src, from + first, len - first);
     }
   }
 
@@ -233,6 +235,31 @@ export function packRecords(records: readonly Uint8Array[]): PackedRecords | nul
     at += pad8(r.length) + HEADER;
   }
   starts[records.length] = at;
+  return { bytes, starts };
+}
+
+/** The header bytes before each record's payload: what a RunEncoder must leave free (EncodedRun's `reserve`). */
+export const RECORD_HEADER_BYTES = HEADER;
+
+/**
+ * Items a codec encoded back to back, after RECORD_HEADER_BYTES each (EncodedRun), made
+ * into ring-format records where they lie: headers written, padding zeroed, no copy.
+ * The run's `starts` array becomes the result's (with the end appended).
+ */
+export function packRun(run: EncodedRun): PackedRecords {
+  const { bytes, starts, ends } = run;
+  const n = starts.length;
+  for (let i = 0; i < n; i++) {
+    const at = starts[i];
+    writeHeader(bytes, at, ends[i] - at - HEADER);
+    bytes[at + 4] = 0;
+    bytes[at + 5] = 0;
+    bytes[at + 6] = 0;
+    bytes[at + 7] = 0;
+    // The codec's buffer holds whatever was there before in the padding: the ring gets zeros.
+    for (let k = ends[i], end = pad8(ends[i]); k < end; k++) bytes[k] = 0;
+  }
+  starts.push(pad8(ends[n - 1]));
   return { bytes, starts };
 }
 

@@ -1,11 +1,11 @@
 import { resolveCodec } from '../codec/index.js';
-import type { Codec, NumberPacker, RangeDecoder } from '../codec/types.js';
+import type { Codec, NumberPacker, RangeDecoder, RunEncoder } from '../codec/types.js';
 import { createDefaultCodec } from '../codec/default.js';
 import { StructureStore } from '../codec/structures.js';
 import { QueueEmpty, QueueFull, QueueHandleError, QueueShutDown } from '../errors.js';
 import { createQueueMemory, validateHandle, type QueueHandle } from '../shared/handle.js';
 import type { OrderingName } from '../shared/layout.js';
-import { packNumbers, packRecords, type PackedRecords } from '../order/fifo.js';
+import { packNumbers, packRecords, packRun, RECORD_HEADER_BYTES, type PackedRecords } from '../order/fifo.js';
 import { QueueCore, SHUT_DOWN, TakeBuffer } from './core.js';
 import { checkCapacity, checkMaxsize, checkOptionsObject, type AttachOptions, type QueueOptions } from './options.js';
 
@@ -94,6 +94,8 @@ export abstract class QueueView<T> {
   private readonly fifo: boolean;
   /** The default codec's direct number writer (batches of numbers are packed with it). */
   private readonly numberPacker: NumberPacker | null;
+  /** The default codec's run encoder (FIFO puts of plain data are encoded straight into ring format with it). */
+  private readonly runEncoder: RunEncoder | null;
   private readonly copyOnDecode: boolean;
   private readonly decodeRange: RangeDecoder['decodeRange'] | null;
 
@@ -104,6 +106,8 @@ export abstract class QueueView<T> {
     this.fifo = init.core.handle.ordering === 'fifo';
     const packer = (init.codec as Partial<NumberPacker>).encodeNumberInto;
     this.numberPacker = init.codec.name === 'default' && typeof packer === 'function' ? (init.codec as unknown as NumberPacker) : null;
+    const runs = (init.codec as Partial<RunEncoder>).encodeRun;
+    this.runEncoder = init.codec.name === 'default' && typeof runs === 'function' ? (init.codec as unknown as RunEncoder) : null;
     this.copyOnDecode = !COPYING_CODECS.has(init.codec.name);
     this.decodeRange = rangeDecoder(init.codec);
   }
@@ -195,10 +199,16 @@ export abstract class QueueView<T> {
 
   /** Encodes items before any lock is taken; throws (changing nothing) on the first bad one. */
   protected encode(items: readonly T[]): Encoded {
+    // Batches only: for a single item a run measured no cheaper than encode() and putSome.
     if (this.fifo && items.length > 1) {
       const numbers = this.numberPacker;
       if (numbers !== null && allNumbers(items)) {
         return { count: items.length, records: null, priorities: null, packed: packNumbers(items as unknown as readonly number[], numbers.encodeNumberInto) };
+      }
+      const run = this.runEncoder?.encodeRun(items, RECORD_HEADER_BYTES);
+      if (run != null) {
+        for (let i = 0; i < run.starts.length; i++) this.checkFits(run.ends[i] - run.starts[i] - RECORD_HEADER_BYTES);
+        return { count: items.length, records: null, priorities: null, packed: packRun(run) };
       }
       const enc = this.encodeEach(items);
       const packed = packRecords(enc.records as Uint8Array[]);
@@ -225,15 +235,19 @@ export abstract class QueueView<T> {
       }
       const bytes = this.codec.encode(value as never);
       if (!(bytes instanceof Uint8Array)) throw new TypeError(`codec '${this.codec.name}' encode() must return a Uint8Array`);
-      if (!this.core.fitsEver(bytes.length)) {
-        throw Object.assign(
-          new RangeError(`an item of ${bytes.length} encoded bytes can never fit in this queue (capacity ${this.core.capacity} bytes): create the queue with a larger capacity`),
-          { code: 'ERR_ITEM_TOO_LARGE' },
-        );
-      }
+      this.checkFits(bytes.length);
       records[i] = bytes;
     }
     return { count: items.length, records, priorities, packed: null };
+  }
+
+  private checkFits(encodedBytes: number): void {
+    if (!this.core.fitsEver(encodedBytes)) {
+      throw Object.assign(
+        new RangeError(`an item of ${encodedBytes} encoded bytes can never fit in this queue (capacity ${this.core.capacity} bytes): create the queue with a larger capacity`),
+        { code: 'ERR_ITEM_TOO_LARGE' },
+      );
+    }
   }
 
   /** Decodes what the last take copied out, then lets go of the take buffer. */

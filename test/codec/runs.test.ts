@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { AsyncQueue } from '../../src/index.js';
+import { createDefaultCodec } from '../../src/codec/default.js';
+import { createStructureMemory, StructureStore } from '../../src/codec/structures.js';
+import type { EncodedRun } from '../../src/codec/types.js';
+import { packRun, RECORD_HEADER_BYTES } from '../../src/order/fifo.js';
+
+/**
+ * The default codec's runs (encodeRun): a FIFO putMany of plain data is encoded item after
+ * item into one buffer, in the ring's own record format, with no array per item and no
+ * second copy. These tests pin the layout, the cases that must fall back to item-by-item
+ * encoding, and that what a run returned stays intact while later items are encoded.
+ */
+const H = RECORD_HEADER_BYTES;
+
+function withStore() {
+  return createDefaultCodec(new StructureStore(createStructureMemory(), new Int32Array(new SharedArrayBuffer(256))));
+}
+
+function objects(from: number, n: number, pad = 0): Record<string, unknown>[] {
+  return Array.from({ length: n }, (_, i) => ({ id: from + i, name: `item-${from + i}`, tags: ['a', 'b'], note: 'x'.repeat(pad) }));
+}
+
+/** What a queue's putMany does: a run, or (when the codec declines) item by item. */
+function encodeLikePutMany(codec: ReturnType<typeof withStore>, items: unknown[]): EncodedRun | null {
+  const run = codec.encodeRun(items, H);
+  if (run === null) for (const item of items) codec.encode(item);
+  return run;
+}
+
+/** Each item of a run, decoded from its own byte range. */
+function decodeRun(codec: ReturnType<typeof withStore>, run: EncodedRun): unknown[] {
+  return run.starts.map((at, i) => codec.decodeRange(run.bytes, at + H, run.ends[i]));
+}
+
+describe('runs: a batch encoded straight into ring-format records', () => {
+  it('lays items back to back, each 8-byte aligned after the reserved header, and each range decodes to its item', () => {
+    for (const codec of [createDefaultCodec(null), withStore()]) {
+      const items = [...objects(0, 40), 'a string', null, true, [1, [2, 'three']], { nested: { deep: [{}] } }];
+      encodeLikePutMany(codec, items); // with a store, the first run of new shapes falls back (see below)
+      const run = codec.encodeRun(items, H);
+      expect(run).not.toBeNull();
+      const { starts, ends } = run as EncodedRun;
+      expect(starts).toHaveLength(items.length);
+      for (let i = 0; i < items.length; i++) {
+        expect(starts[i] % 8).toBe(0);
+        expect(ends[i]).toBeGreaterThan(starts[i] + H);
+        if (i > 0) expect(starts[i]).toBe((ends[i - 1] + 7) & ~7);
+      }
+      expect(decodeRun(codec, run as EncodedRun)).toStrictEqual(items);
+    }
+  });
+
+  it('falls back (null) for a batch with anything msgpack does not carry exactly', () => {
+    const codec = createDefaultCodec(null);
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    const shared = { s: 1 };
+    const cases: unknown[] = [7, new Uint8Array(3), new Map([[1, 2]]), new Date(0), cyclic, { a: shared, b: shared }, 'bad \ud800', { z: -0 }, [1, , 3], 10n];
+    for (const odd of cases) expect(codec.encodeRun([{ ok: 1 }, odd, { ok: 2 }], H)).toBeNull();
+    expect(codec.encodeRun([], H)).toBeNull();
+    expect(codec.encodeRun([{ ok: 1 }], 3)).toBeNull(); // a reserve that would break 8-byte alignment
+  });
+
+  it('the first run of a new key list falls back (msgpackr saved a structure), the next one does not', () => {
+    const codec = withStore();
+    expect(codec.encodeRun(objects(0, 8), H)).toBeNull();
+    expect(codec.encodeRun(objects(8, 8), H)).not.toBeNull();
+  });
+
+  it('an item that outgrows the arena makes that run fall back, and runs resume afterwards', () => {
+    const codec = createDefaultCodec(null);
+    expect(codec.encodeRun(objects(0, 16), H)).not.toBeNull();
+    expect(encodeLikePutMany(codec, [{ a: 1 }, { big: 'y'.repeat(300_000) }, { b: 2 }])).toBeNull();
+    // The big item raised the size estimate: a batch or two go item by item, then runs resume.
+    let run: EncodedRun | null = null;
+    let after: unknown[] = [];
+    for (let b = 0; b < 4 && run === null; b++) {
+      after = objects(100 + 16 * b, 16);
+      run = encodeLikePutMany(codec, after);
+    }
+    expect(run).not.toBeNull();
+    expect(decodeRun(codec, run as EncodedRun)).toStrictEqual(after);
+  });
+
+  it('batches of large items are encoded item by item, and runs come back once items are small again', () => {
+    const codec = createDefaultCodec(null);
+    const large = objects(0, 64, 40_000); // 64 x 40 KB: more than an arena may hold
+    expect(codec.encodeRun(large, H)).toBeNull();
+    for (const item of large) codec.encode(item); // what the queue does next: item by item, which also updates the size estimate
+    let batches = 0;
+    let run: EncodedRun | null = null;
+    while (run === null && batches < 4) run = encodeLikePutMany(codec, objects(1000 + 64 * batches++, 64));
+    expect(run).not.toBeNull();
+  });
+
+  it('what a run returned stays intact while later runs and items are encoded (new arenas included)', () => {
+    const codec = createDefaultCodec(null);
+    const kept: { items: unknown[]; run: EncodedRun; bytes: Uint8Array }[] = [];
+    for (let r = 0; r < 300; r++) {
+      const items = objects(r * 32, 32, r % 7 === 0 ? 500 : 0);
+      const run = codec.encodeRun(items, H);
+      if (r % 5 === 0) codec.encode({ single: r, pad: 'p'.repeat(r * 10) });
+      if (run !== null && r % 20 === 0) kept.push({ items, run, bytes: run.bytes.slice(run.starts[0], run.ends[31]) });
+    }
+    expect(kept.length).toBeGreaterThan(10);
+    for (const { items, run, bytes } of kept) {
+      expect(decodeRun(createDefaultCodec(null), run)).toStrictEqual(items);
+      expect(run.bytes.subarray(run.starts[0], run.ends[31])).toStrictEqual(bytes);
+    }
+  });
+
+  it('packRun writes each header (length, then four zero bytes) and zeroes the padding, where the items lie', () => {
+    const bytes = new Uint8Array(64).fill(0xaa); // stand-in for a reused buffer's old contents
+    const run: EncodedRun = { bytes, starts: [0, 16, 40], ends: [13, 35, 49] };
+    for (let i = 0; i < 3; i++) bytes.fill(i + 1, run.starts[i] + H, run.ends[i]);
+    const packed = packRun(run);
+    expect(packed.bytes).toBe(bytes); // no copy
+    expect(packed.starts).toStrictEqual([0, 16, 40, 56]);
+    const expected = new Uint8Array(64).fill(0xaa);
+    expected.set([5, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0], 0);
+    expected.set([11, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0], 16);
+    expected.set([1, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0], 40);
+    expect(packed.bytes).toStrictEqual(expected);
+  });
+
+  it('async putMany calls waiting for room keep their items exact while the same thread encodes more', async () => {
+    const q = new AsyncQueue<unknown>({ maxsize: 4 });
+    const batches = Array.from({ length: 30 }, (_, b) => objects(b * 20, 20, b % 4 === 0 ? 3000 : 0));
+    const puts = batches.map((batch) => q.putMany(batch)); // all encoded now; most wait for room
+    const got: unknown[] = [];
+    const total = batches.length * 20;
+    while (got.length < total) got.push(...(await q.getMany(7, { timeout: 20_000 })));
+    await Promise.all(puts);
+    expect(got).toStrictEqual(batches.flat());
+  });
+});
