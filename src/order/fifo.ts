@@ -70,9 +70,8 @@ export class FifoRing implements OrderingStore {
     return this.area.checkLength(this.readU32(s.head, size), s.used - HEADER, 'record');
   }
 
-  pop(out: Uint8Array, at: number): number {
+  pop(out: Uint8Array, at: number, len: number): void {
     const { s } = this;
-    const len = this.peekLength();
     const size = s.dataSize;
     let pos = s.head + HEADER;
     if (pos >= size) pos -= size;
@@ -82,7 +81,6 @@ export class FifoRing implements OrderingStore {
     if (pos >= size) pos -= size;
     // An empty ring restarts at 0 so that records stay contiguous as long as possible.
     s.head = s.used === 0 ? 0 : pos;
-    return len;
   }
 
   takeRun(max: number, maxLen: number, out: TakeBuffer): number {

@@ -50,13 +50,11 @@ export class LifoStack implements OrderingStore {
     return this.area.checkLength(this.area.dv.getUint32(top - TRAILER, true), top - TRAILER, 'record');
   }
 
-  pop(out: Uint8Array, at: number): number {
-    const len = this.peekLength(); // syncs the views first
+  pop(out: Uint8Array, at: number, len: number): void {
     const start = this.s.tail - TRAILER - pad8(len);
     copyBytes(out, at, this.area.u8, start, len);
     this.s.tail = start;
     this.s.used = start;
-    return len;
   }
 
   clear(): void {

@@ -211,8 +211,7 @@ export class PriorityHeap implements OrderingStore {
     return this.checkEntry(0);
   }
 
-  pop(out: Uint8Array, at: number): number {
-    const len = this.peekLength(); // syncs the views and checks the root entry
+  pop(out: Uint8Array, at: number, len: number): void {
     const { s } = this;
     const { u8, dv } = this.area;
     const n = s.count;
@@ -229,7 +228,7 @@ export class PriorityHeap implements OrderingStore {
       // record is live as it stands, after it the whole arena is garbage.
       s.head = 0;
       s.tail = 0;
-      return len;
+      return;
     }
     this.markDirty();
     dv.setUint32(offset + 4, freedTag(this.h[W.ACTIVE] + 1), true);
@@ -238,7 +237,6 @@ export class PriorityHeap implements OrderingStore {
     if (offset === s.tail) this.advanceBase(offset + size);
     this.moveEntry(n - 1, 0);
     this.siftDown(0, n - 1);
-    return len;
   }
 
   clear(): void {

@@ -29,10 +29,11 @@ export interface OrderingStore {
   /** Payload length of the next record (s.count > 0). Throws QueueCorruptError on a bad length. */
   peekLength(): number;
   /**
-   * Removes the next record and copies its payload to `out` at `at`. Returns the payload
-   * length; a priority ordering leaves the record's priority in `lastPriority`.
+   * Removes the next record and copies its payload (`len` bytes: what peekLength() returned
+   * just before, in the same lock hold, which also synced the views and checked the record)
+   * to `out` at `at`. A priority ordering leaves the record's priority in `lastPriority`.
    */
-  pop(out: Uint8Array, at: number): number;
+  pop(out: Uint8Array, at: number, len: number): void;
   lastPriority: number;
   /**
    * Optional: removes up to `max` records from the front, stopping before one whose payload is

@@ -241,7 +241,7 @@ export class QueueCore {
         const len = store.peekLength();
         if (len > OWN_ARRAY_BYTES) {
           const own = unfilledBytes(len);
-          store.pop(own, 0);
+          store.pop(own, 0, len);
           out.owned[i] = own;
           out.starts[i] = 0;
         } else {
@@ -250,7 +250,7 @@ export class QueueCore {
             bigger.set(out.scratch.subarray(0, at));
             out.scratch = bigger;
           }
-          store.pop(out.scratch, at);
+          store.pop(out.scratch, at, len);
           out.owned[i] = undefined;
           out.starts[i] = at;
           at = pad8(at + len); // aligned, for fast copies out of shared memory
