@@ -7,6 +7,7 @@
  *                        queue; the main thread aggregates what comes out of map()
  *   one pool, fused      one WorkerPool (N threads) whose handler parses and transforms
  * One sample = all lines of a batch; the per-user totals must equal the single-thread totals.
+ * The contenders alternate in passes (interleave), as in the other scenarios.
  */
 import os from 'node:os';
 import { calibrate } from '../lib/kernel.mjs';
@@ -14,6 +15,7 @@ import { measure } from '../lib/measure.mjs';
 import { aggregate, fingerprint, makeLines, newTotals, parse, transform } from '../lib/pipeline-work.mjs';
 import { throughputSummary } from '../lib/stats.mjs';
 import { ratio, renderTable, si } from '../lib/table.mjs';
+import { interleave } from '../lib/rounds.mjs';
 import { within } from '../lib/threads.mjs';
 
 const W = (name) => new URL(`../workers/${name}`, import.meta.url);
@@ -40,46 +42,51 @@ export default {
       { id: 'chained', label: `chained pools: parse (1 thread) -> transform (${cores} threads)` },
       { id: 'fused', label: `one pool, parse+transform (${cores} threads)` },
     ];
-    const rows = [];
-    for (let i = 0; i < contenders.length; i++) {
-      const c = contenders[i];
-      progress.step('pipeline', i, contenders.length, c.label);
-      const pools = [];
-      let error;
-      let summary;
-      try {
-        let run;
-        if (c.id === 'single') run = single;
-        else {
-          let last;
-          if (c.id === 'chained') {
-            const first = new lib.WorkerPool({ worker: W('pipeline-parse.mjs'), threads: 1 });
-            last = new lib.WorkerPool({ worker: W('pipeline-transform.mjs'), threads: cores, input: first.output });
-            pools.push(first, last);
-          } else {
-            last = new lib.WorkerPool({ worker: W('pipeline-fused.mjs'), threads: cores });
-            pools.push(last);
-          }
-          run = async () => {
+    // Every contender's pools are made once and kept for the whole scenario (idle pool
+    // threads sleep), so the passes can alternate between contenders (interleave()).
+    const engines = new Map();
+    const engineFor = (c) => {
+      if (engines.has(c.id)) return engines.get(c.id);
+      let engine;
+      if (c.id === 'single') engine = { run: single, pools: [] };
+      else {
+        const pools = [];
+        if (c.id === 'chained') {
+          const first = new lib.WorkerPool({ worker: W('pipeline-parse.mjs'), threads: 1 });
+          pools.push(first, new lib.WorkerPool({ worker: W('pipeline-transform.mjs'), threads: cores, input: first.output }));
+        } else {
+          pools.push(new lib.WorkerPool({ worker: W('pipeline-fused.mjs'), threads: cores }));
+        }
+        const last = pools[pools.length - 1];
+        engine = {
+          pools,
+          run: async () => {
             const totals = newTotals();
             for await (const r of last.map(lines)) aggregate(totals, r);
             return fingerprint(totals);
-          };
-        }
+          },
+        };
+      }
+      engines.set(c.id, engine);
+      return engine;
+    };
+    let measured;
+    try {
+      measured = await interleave(contenders, quick ? 1 : 2, runBudget, async (c, b) => {
+        const { run } = engineFor(c);
         let bad = 0;
         const fn = c.id === 'single' ? () => { if (run() !== expected) bad++; } : async () => { if ((await within(run(), 60_000, `${c.label} batch`)) !== expected) bad++; };
-        const samples = await measure(c.label, fn, runBudget);
+        const samples = await measure(c.label, fn, b);
         if (bad) throw new Error(`totals differ from the single-thread totals in ${bad} samples`);
-        summary = throughputSummary(samples, lines.length);
-      } catch (err) {
-        error = err.message;
-        progress.note(`  error: ${c.label}: ${err.message}`);
-      } finally {
-        // Closing the last pool of a chain closes every stage.
-        if (pools.length) await within(pools[pools.length - 1].close(), 30_000, `${c.label} close()`).catch((err) => progress.note(`  error: ${err.message}`));
+        return samples;
+      }, progress, 'pipeline', (c) => c.label);
+    } finally {
+      // Closing the last pool of a chain closes every stage.
+      for (const { pools } of engines.values()) {
+        if (pools.length) await within(pools[pools.length - 1].close(), 30_000, 'pipeline close()').catch((err) => progress.note(`  error: ${err.message}`));
       }
-      rows.push({ contender: c.label, mechanism: c.id, lines: lines.length, error, ...summary });
     }
+    const rows = measured.map(({ job: c, samples, error }) => ({ contender: c.label, mechanism: c.id, lines: lines.length, error, ...(error ? {} : throughputSummary(samples, lines.length)) }));
     const base = rows.find((r) => r.mechanism === 'single');
     for (const r of rows) if (base?.median && r.median) r.speedup = r.median / base.median;
     const table = renderTable(
