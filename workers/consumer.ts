@@ -179,6 +179,19 @@ class ConsumerLoop {
     return Math.max(1, Math.min(cap, share));
   }
 
+  /** Runs one item in place (awaiting an async handler): the result envelope parts. */
+  private async runOne(value: unknown): Promise<[status: number, payload: unknown]> {
+    try {
+      let result = this.handler(value, this.ctx);
+      if (isThenable(result)) result = await result;
+      this.done++;
+      return [OK, result];
+    } catch (error) {
+      this.failed++;
+      return [FAILED, serializeError(error)];
+    }
+  }
+
   /** Records taken with the blocking view, or undefined when none came within IDLE_POLL_MS. */
   private takeBatch(): unknown[] | undefined {
     try {
@@ -243,11 +256,9 @@ class ConsumerLoop {
       let items = 0;
       for (let i = 0; i < n; i++) {
         const env = records[i];
-        if (env[1] !== FAILED) {
-          // A single item (a run() call) goes through the same loop as a batch of one.
-          const single = env[1] !== BATCH;
-          const values = env[1] === BATCH ? env[2] : [env[2]];
-          const statuses = env[1] === BATCH ? env[3] : null;
+        if (env[1] === BATCH) {
+          const values = env[2];
+          const statuses = env[3];
           const out = new Array<unknown>(values.length);
           let outStatuses: number[] | null = null;
           for (let k = 0; k < values.length; k++) {
@@ -271,8 +282,14 @@ class ConsumerLoop {
             }
             reg[R.CURRENT] = Number.NaN;
           }
-          records[i] = single ? (outStatuses === null ? [env[0], OK, out[0]] : [env[0], FAILED, out[0]]) : [env[0], BATCH, out, outStatuses];
+          records[i] = [env[0], BATCH, out, outStatuses];
           items += values.length;
+        } else if (env[1] === OK) {
+          reg[R.CURRENT] = env[0];
+          const [status, payload] = await this.runOne(env[2]);
+          reg[R.CURRENT] = Number.NaN;
+          records[i] = [env[0], status as typeof OK, payload];
+          items++;
         } else {
           this.passed++; // a failure from an earlier stage goes on unchanged
         }
