@@ -215,12 +215,17 @@ const MSGPACKR_START_ROOM = 0x800 + 16;
 /** Arena sizes: runs that may need more than ARENA_MAX (by the estimate) are encoded item by item. */
 const ARENA_MIN = 16 * 1024;
 const ARENA_MAX = 1024 * 1024;
+/**
+ * The buffer msgpackr was last set to write into (null: set one up). msgpackr keeps its
+ * output buffer and position per thread (module state shared by all its Packr instances),
+ * so the arena is per thread too, shared by every default codec in it; msgpackr may have
+ * moved on to a buffer of its own since, which a run notices.
+ */
+let arena: Buffer | null = null;
 
 /** The default codec with its own msgpackr instance; objects as records of `store`'s structures if given. */
 export function createDefaultCodec(store: StructureStore | null): Codec & RangeDecoder & NumberPacker & RunEncoder {
   const packr = makePackr(store);
-  /** The buffer msgpackr was last set to write into; msgpackr may have moved on to one of its own since. */
-  let arena: Buffer | null = null;
   /** A running average of an item's encoded size (every msgpack encode counts), to size arenas. */
   let itemBytes = 64;
   const learnSize = (bytes: number): void => {

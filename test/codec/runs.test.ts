@@ -110,6 +110,22 @@ describe('runs: a batch encoded straight into ring-format records', () => {
     }
   });
 
+  it('two codecs in one thread (two queues) alternating runs and single items: every item stays exact', () => {
+    // msgpackr keeps one output buffer per thread for all its instances: the runs of both
+    // codecs land in the same buffers and must not overwrite each other.
+    const codecs = [createDefaultCodec(null), withStore()];
+    const kept: { codec: ReturnType<typeof withStore>; items: unknown[]; run: EncodedRun }[] = [];
+    for (let r = 0; r < 400; r++) {
+      const codec = codecs[r % 2];
+      const items = objects(r * 16, 16, r % 9 === 0 ? 2000 : 0);
+      const run = encodeLikePutMany(codec, items);
+      if (r % 3 === 0) codecs[(r + 1) % 2].encode({ single: r });
+      if (run !== null) kept.push({ codec, items, run });
+    }
+    expect(kept.length).toBeGreaterThan(300);
+    for (const { codec, items, run } of kept) expect(decodeRun(codec, run)).toStrictEqual(items);
+  });
+
   it('packRun writes each header (length, then four zero bytes) and zeroes the padding, where the items lie', () => {
     const bytes = new Uint8Array(64).fill(0xaa); // stand-in for a reused buffer's old contents
     const run: EncodedRun = { bytes, starts: [0, 16, 40], ends: [13, 35, 49] };
