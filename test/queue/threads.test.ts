@@ -5,7 +5,7 @@ import { startWorker, waitUntil } from '../helpers/threads.js';
 
 const waiting = (q: { handle: { header: SharedArrayBuffer } }, word: number) => Atomics.load(new Int32Array(q.handle.header), word);
 
-interface ConsumerResult { count: number; sum: number; ordered: boolean }
+interface ConsumerResult { count: number; sum: number; ordered: boolean; damaged: number }
 interface OpResult { values: unknown[]; error: { name: string; code?: string; message: string } | null; elapsed: number }
 
 /** Expected sum of id*1e6 + i over producers 0..p-1 and i in 0..n-1. */
@@ -17,15 +17,16 @@ function expectedSum(producers: number, n: number): number {
 
 describe('across threads (real worker_threads)', () => {
   it.each([
-    ['single put/get', 1],
-    ['putMany/getMany batches of 64', 64],
-  ])('4 producers and 4 consumers move 1,000,000 items through a bounded FIFO exactly once (%s)', async (_label, batch) => {
+    ['numbers, single put/get', 1, false, 250_000],
+    ['numbers, putMany/getMany batches of 64', 64, false, 250_000],
+    ['objects, single put/get', 1, true, 25_000],
+    ['objects, putMany/getMany batches of 64', 64, true, 50_000],
+  ])('4 producers and 4 consumers move 4 x N items through a bounded FIFO exactly once (%s)', async (_label, batch, objects, perProducer) => {
     const producers = 4;
-    const perProducer = 250_000;
-    const q = new Queue<number>({ maxsize: 1000 });
-    const consumers = Array.from({ length: 4 }, () => startWorker<ConsumerResult>('queue-consumer.mjs', { handle: q.handle, batch }));
+    const q = new Queue<unknown>({ maxsize: 1000 });
+    const consumers = Array.from({ length: 4 }, () => startWorker<ConsumerResult>('queue-consumer.mjs', { handle: q.handle, batch, objects }));
     const makers = Array.from({ length: producers }, (_, id) =>
-      startWorker<{ put: number }>('queue-producer.mjs', { handle: q.handle, id, count: perProducer, batch }),
+      startWorker<{ put: number }>('queue-producer.mjs', { handle: q.handle, id, count: perProducer, batch, objects }),
     );
     await Promise.all(makers.map((m) => m.result));
     q.shutdown(); // consumers drain what is left, then see QueueShutDown
@@ -35,6 +36,7 @@ describe('across threads (real worker_threads)', () => {
     expect(count).toBe(producers * perProducer);
     expect(sum).toBe(expectedSum(producers, perProducer));
     expect(results.every((r) => r.ordered)).toBe(true); // per-producer FIFO seen by each consumer
+    expect(results.reduce((a, r) => a + r.damaged, 0)).toBe(0);
     expect(q.qsize()).toBe(0);
     expect(q.unfinishedTasks).toBe(producers * perProducer);
   });
