@@ -28,8 +28,10 @@ export interface NumberPacker {
 
 /**
  * Items encoded back to back into one buffer (RunEncoder). Item i's bytes are
- * bytes[starts[i] + reserve, ends[i]); the `reserve` bytes before them are zero and
- * belong to the caller (room for a record header); every starts[i] is a multiple of 8.
+ * bytes[starts[i] + reserve, ends[i]); the `reserve` bytes before them belong to the
+ * caller (room for a record header) and hold whatever the buffer held before, as do the
+ * padding bytes after ends[i]. Every starts[i] is a multiple of 8, and starts[i + 1] is
+ * ends[i] rounded up to a multiple of 8.
  */
 export interface EncodedRun {
   bytes: Uint8Array;
