@@ -200,28 +200,52 @@ function isPackable(value: unknown): boolean {
 }
 
 /*
- * Runs (encodeRun): msgpackr writes item after item into one buffer of ours (its
- * useBuffer), each started on an 8-byte boundary (msgpackr aligns every start) after
- * `reserve` bytes it skips (RESERVE_START_SPACE), and returns that buffer with the item's
- * start and end on it (REUSE_BUFFER_MODE) instead of a new view per item. msgpackr never
- * writes below its position, so what a run returned stays intact while later items are
- * written after it. A run is only returned when its items lie back to back in one buffer.
- * msgpackr moves to a buffer of its own when an item outgrows ours, and an item comes back
- * as a view of its own right after msgpackr saved a new structure; then the caller encodes
- * item by item (once per new key list, or when the size estimate was short).
+ * Where msgpackr writes. msgpackr keeps one output buffer and position per thread (module
+ * state shared by all its Packr instances, ours and any other library's), never writes
+ * below its position in a buffer, and moves on to a fresh buffer of its own when one runs
+ * low. But another msgpackr user in the thread may point it at a buffer of theirs
+ * (useBuffer) and later rewind that buffer, and our encoded bytes must stay intact until
+ * the queue has copied them, which for an async put can be after an await. So the default
+ * codec has msgpackr write into an arena of ours (one per thread, 16 KiB to 1 MiB, never
+ * handed to msgpackr twice) and keeps only output that lies in it; anything else (msgpackr
+ * moved on, somebody else's buffer, a view msgpackr returns right after saving a new
+ * structure) is copied, or for a run, encoded again item by item.
+ *
+ * Runs (encodeRun): msgpackr writes item after item into the arena, each on an 8-byte
+ * boundary (msgpackr aligns every start) after `reserve` bytes it skips
+ * (RESERVE_START_SPACE), and returns the arena with the item's start and end on it
+ * (REUSE_BUFFER_MODE) instead of a new view per item. A run counts only if its items lie
+ * back to back in the arena.
+ *
+ * useBuffer must never be called while a pack is in progress (a getter of the value being
+ * packed can put to a queue): `packing` counts this module's packs in progress, and the
+ * arena is only set up at depth 0; nested packs go through msgpackr's own save-and-restore
+ * (a fresh buffer) and their output is copied. A pack by another library's msgpackr whose
+ * getters put a batch on a queue cannot be seen from here; that is msgpackr's own
+ * reentrancy limit.
  */
 /** msgpackr starts a fresh buffer of its own when fewer bytes than this are left in its buffer. */
 const MSGPACKR_START_ROOM = 0x800 + 16;
-/** Arena sizes: runs that may need more than ARENA_MAX (by the estimate) are encoded item by item. */
+/** Arena sizes (multiples of 8); runs that may need more than ARENA_MAX by the estimate are encoded item by item. */
 const ARENA_MIN = 16 * 1024;
 const ARENA_MAX = 1024 * 1024;
-/**
- * The buffer msgpackr was last set to write into (null: set one up). msgpackr keeps its
- * output buffer and position per thread (module state shared by all its Packr instances),
- * so the arena is per thread too, shared by every default codec in it; msgpackr may have
- * moved on to a buffer of its own since, which a run notices.
- */
+/** The buffer this module last handed to msgpackr (null: hand it a new one). */
 let arena: Buffer | null = null;
+/** This module's packr.pack calls in progress. */
+let packing = 0;
+
+/** Makes sure msgpackr writes into an arena with `need` bytes free, as far as this module can tell; false inside a pack. */
+function armArena(packr: Packr, need: number): boolean {
+  if (packing > 0) return false;
+  if (arena === null || arena.length - packr.position < need) {
+    arena = Buffer.allocUnsafeSlow(Math.min(ARENA_MAX, Math.max(ARENA_MIN, 4 * Math.ceil(need))) & ~7);
+    packr.useBuffer(arena);
+  }
+  return true;
+}
+
+/** What packr.pack returns in REUSE_BUFFER_MODE: its buffer with the item's start and end on it (or a view, see above). */
+type PackOutput = Uint8Array & { start?: number; end?: number };
 
 /** The default codec with its own msgpackr instance; objects as records of `store`'s structures if given. */
 export function createDefaultCodec(store: StructureStore | null): Codec & RangeDecoder & NumberPacker & RunEncoder {
@@ -238,37 +262,56 @@ export function createDefaultCodec(store: StructureStore | null): Codec & RangeD
     const need = n * (2 * itemBytes + reserve + 8) + MSGPACKR_START_ROOM;
     if (need > ARENA_MAX) return null;
     for (let i = 0; i < n; i++) if (!isPackable(items[i])) return null;
-    if (arena === null || arena.length - packr.position < need) {
-      arena = Buffer.allocUnsafeSlow(Math.min(ARENA_MAX, Math.max(ARENA_MIN, 4 * need)));
-      packr.useBuffer(arena);
-    }
+    if (!armArena(packr, need)) return null;
+    const into = arena as Buffer;
     const starts = new Array<number>(n);
     const ends = new Array<number>(n);
-    let into: Uint8Array | null = null;
-    for (let i = 0; i < n; i++) {
-      let out: Uint8Array & { start?: number; end?: number };
-      try {
-        out = packr.pack(items[i], REUSE_BUFFER_MODE | RESERVE_START_SPACE | reserve);
-      } catch {
-        arena = null; // set msgpackr up again next time
-        return null; // encoding item by item reports the error (or takes V8's path)
+    const flags = REUSE_BUFFER_MODE | RESERVE_START_SPACE | reserve;
+    packing++;
+    try {
+      for (let i = 0; i < n; i++) {
+        const out: PackOutput = packr.pack(items[i], flags);
+        const at = out.start;
+        const end = out.end;
+        if (out !== into || typeof at !== 'number' || typeof end !== 'number' || (i > 0 && at !== pad8(ends[i - 1]))) {
+          arena = null;
+          return null;
+        }
+        learnSize(end - at - reserve);
+        starts[i] = at;
+        ends[i] = end;
       }
-      // Normally msgpackr's buffer itself with start and end on it; a view of the item
-      // alone (reserved bytes first) right after it saved a new structure.
-      const own = typeof out.start === 'number' && typeof out.end === 'number';
-      const at = own ? (out.start as number) : 0;
-      const end = own ? (out.end as number) : out.length;
-      learnSize(end - at - reserve);
-      if (i === 0) into = out;
-      if (!own || out !== into || (i > 0 && at !== pad8(ends[i - 1]))) {
-        arena = null;
-        return null;
-      }
-      starts[i] = at;
-      ends[i] = end;
+    } catch {
+      arena = null; // set msgpackr up again next time
+      return null; // encoding item by item reports the error (or takes V8's path)
+    } finally {
+      packing--;
     }
-    if (into !== arena) arena = null; // msgpackr had moved to a buffer of its own (and the run fit there)
-    return { bytes: into as Uint8Array, starts, ends };
+    return { bytes: into, starts, ends };
+  };
+
+  /** msgpack bytes for plain `value`: a view of the arena, or a copy of our own (see above). */
+  const pack = (value: unknown): Uint8Array => {
+    armArena(packr, 2 * itemBytes + MSGPACKR_START_ROOM);
+    const into = arena;
+    let out: PackOutput;
+    packing++;
+    try {
+      out = packr.pack(value, REUSE_BUFFER_MODE);
+    } finally {
+      packing--;
+    }
+    let bytes: Uint8Array;
+    if (into !== null && out === into && typeof out.start === 'number' && typeof out.end === 'number') {
+      bytes = into.subarray(out.start, out.end);
+    } else {
+      arena = null;
+      const from = typeof out.start === 'number' ? out.start : 0;
+      const to = typeof out.end === 'number' ? out.end : out.length;
+      bytes = Uint8Array.prototype.slice.call(out, from, to);
+    }
+    learnSize(bytes.length);
+    return bytes;
   };
 
   const encode = (value: unknown): Uint8Array => {
@@ -282,9 +325,7 @@ export function createDefaultCodec(store: StructureStore | null): Codec & RangeD
     }
     if (!plain) return encodeStructured(value);
     try {
-      const bytes = packr.pack(value); // (may move msgpackr off the arena: encodeRun notices)
-      learnSize(bytes.length);
-      return bytes;
+      return pack(value);
     } catch (cause) {
       arena = null;
       // The structures store is full (pathological key lists): V8 encodes plain data too.

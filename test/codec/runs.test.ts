@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Packr } from 'msgpackr';
 import { AsyncQueue } from '../../src/index.js';
 import { createDefaultCodec } from '../../src/codec/default.js';
 import { createStructureMemory, StructureStore } from '../../src/codec/structures.js';
@@ -124,6 +125,74 @@ describe('runs: a batch encoded straight into ring-format records', () => {
     }
     expect(kept.length).toBeGreaterThan(300);
     for (const { codec, items, run } of kept) expect(decodeRun(codec, run)).toStrictEqual(items);
+  });
+
+  it("another msgpackr user reusing its own buffer (useBuffer) cannot touch items waiting in an async put or putMany", async () => {
+    // msgpackr's output buffer is per thread: a library that points msgpackr at a buffer of
+    // its own and reuses it must not overwrite bytes a queue still holds.
+    const other = new Packr();
+    const scratch = Buffer.alloc(64 * 1024);
+    const otherPacks = (value: unknown) => {
+      other.useBuffer(scratch);
+      return other.pack(value);
+    };
+    const q = new AsyncQueue<unknown>({ maxsize: 2 });
+    await q.putMany(objects(0, 2)); // first run of a key list: item by item (structure saved)
+    await q.getMany(2);
+    await q.putMany(objects(2, 2)); // a run: the arena is set up
+    await q.getMany(2);
+    otherPacks({ hello: 'world' }); // msgpackr now writes into the other user's buffer
+    const batch = objects(100, 8);
+    const waitingMany = q.putMany(batch); // encoded now; 2 go in, 6 wait for room
+    for (let k = 0; k < 3; k++) otherPacks({ k, filler: 'Z'.repeat(3000) }); // the other user reuses its buffer
+    const got: unknown[] = [];
+    while (got.length < batch.length) got.push(...(await q.getMany(8, { timeout: 20_000 })));
+    await waitingMany;
+    expect(got).toStrictEqual(batch);
+
+    otherPacks({ hello: 'again' });
+    await q.put({ id: 1, name: 'first' });
+    await q.put({ id: 2, name: 'second' });
+    const waitingOne = q.put({ id: 3, name: 'third' }); // single put waiting for room, holding its bytes
+    otherPacks({ id: 666, name: 'other-user-data' });
+    expect([await q.get(), await q.get(), await q.get()]).toStrictEqual([{ id: 1, name: 'first' }, { id: 2, name: 'second' }, { id: 3, name: 'third' }]);
+    await waitingOne;
+  });
+
+  it('a getter that puts a batch on another queue while its object is being encoded leaves both queues exact', async () => {
+    const q1 = new AsyncQueue<unknown>();
+    const q2 = new AsyncQueue<unknown>();
+    await q1.putMany([{ a: 0, x: 0 }, { a: 0, x: 0 }]); // key list known
+    await q1.putMany([{ a: 0, x: 0 }, { a: 0, x: 0 }]); // a run: the arena is set up
+    await q1.getMany(4);
+    const inner = objects(1000, 200);
+    let reads = 0;
+    // The walk reads x once; the second read is msgpackr's, in the middle of the pack.
+    const tricky = {
+      a: 1,
+      get x() {
+        if (++reads === 2) void q2.putMany(inner);
+        return 7;
+      },
+    };
+    await q1.putMany([tricky, { a: 2, x: 8 }, { a: 3, x: 9 }]);
+    expect(reads).toBeGreaterThanOrEqual(2);
+    expect(await q1.getMany(10)).toStrictEqual([{ a: 1, x: 7 }, { a: 2, x: 8 }, { a: 3, x: 9 }]);
+    const got: unknown[] = [];
+    while (got.length < inner.length) got.push(...(await q2.getMany(500, { timeout: 20_000 })));
+    expect(got).toStrictEqual(inner);
+  });
+
+  it('arenas are a multiple of 8 bytes long, so the last record padding never runs past the buffer', () => {
+    const codec = createDefaultCodec(null);
+    for (const len of [100, 8, 3, 57, 1]) codec.encode('s'.repeat(len)); // a fractional size estimate
+    const seen = new Set<Uint8Array>();
+    for (let n = 2; n < 200; n++) {
+      const run = codec.encodeRun(Array.from({ length: n }, (_, i) => ({ i })), H);
+      if (run !== null) seen.add(run.bytes);
+    }
+    expect(seen.size).toBeGreaterThan(0);
+    for (const bytes of seen) expect(bytes.length % 8).toBe(0);
   });
 
   it('packRun writes each header (length, then four zero bytes) and zeroes the padding, where the items lie', () => {
