@@ -229,6 +229,8 @@ const MSGPACKR_START_ROOM = 0x800 + 16;
 /** Arena sizes (multiples of 8); runs that may need more than ARENA_MAX by the estimate are encoded item by item. */
 const ARENA_MIN = 16 * 1024;
 const ARENA_MAX = 1024 * 1024;
+/** The most room a single item's encode asks of the arena. */
+const SINGLE_ROOM_MAX = 4096;
 /** The buffer this module last handed to msgpackr (null: hand it a new one). */
 let arena: Buffer | null = null;
 /** This module's packr.pack calls in progress. */
@@ -292,7 +294,10 @@ export function createDefaultCodec(store: StructureStore | null): Codec & RangeD
 
   /** msgpack bytes for plain `value`: a view of the arena, or a copy of our own (see above). */
   const pack = (value: unknown): Uint8Array => {
-    armArena(packr, 2 * itemBytes + MSGPACKR_START_ROOM);
+    // Room for a typical item, bounded: after a huge item the average stays high for a
+    // while, and small items must not take a fresh arena each. An item bigger than the
+    // room left moves msgpackr to a buffer of its own, and is copied from there.
+    armArena(packr, Math.min(2 * itemBytes, SINGLE_ROOM_MAX) + MSGPACKR_START_ROOM);
     const into = arena;
     let out: PackOutput;
     packing++;

@@ -183,6 +183,22 @@ describe('runs: a batch encoded straight into ring-format records', () => {
     expect(got).toStrictEqual(inner);
   });
 
+  it('after huge items, small single items do not each take a fresh arena', () => {
+    const codec = createDefaultCodec(null);
+    const buffers = new Set<ArrayBufferLike>();
+    const huge = { blob: 'h'.repeat(6_000_000) }; // lifts the size estimate far above an arena's size
+    for (let i = 0; i < 60; i++) {
+      if (i % 10 === 0) expect(codec.decode(codec.encode(huge))).toStrictEqual(huge); // copied out of msgpackr's own buffer
+      else {
+        const item = { i, name: `small-${i}` };
+        const bytes = codec.encode(item);
+        expect(codec.decode(bytes)).toStrictEqual(item);
+        buffers.add(bytes.buffer);
+      }
+    }
+    expect(buffers.size).toBeLessThanOrEqual(6); // a fresh arena after each huge item, not one per small item
+  });
+
   it('arenas are a multiple of 8 bytes long, so the last record padding never runs past the buffer', () => {
     const codec = createDefaultCodec(null);
     for (const len of [100, 8, 3, 57, 1]) codec.encode('s'.repeat(len)); // a fractional size estimate
