@@ -28,7 +28,7 @@ import { MAX_SHARED, shouldShare, StructureStoreFullError, type StructureStore }
  */
 /**
  * A queue's default codec encodes objects as msgpackr records whose key lists (structures)
- * the queue's threads share (./structures.ts): see defaultCodecFor(). Without a store (a
+ * the queue's threads share (./structures.ts): see bindCodec() in src/queue/view.ts. Without a store (a
  * codec used on its own, outside a queue) objects are plain msgpack maps.
  */
 function makePackr(store: StructureStore | null): Packr {
@@ -322,13 +322,7 @@ export function createDefaultCodec(store: StructureStore | null): Codec & RangeD
   const encode = (value: unknown): Uint8Array => {
     if (typeof value === 'number') return encodeNumber(value);
     if (value instanceof Uint8Array && (value.constructor === Uint8Array || value.constructor === Buffer)) return encodeRawBytes(value);
-    let plain: boolean;
-    try {
-      plain = isPlain(value);
-    } finally {
-      resetVisited();
-    }
-    if (!plain) return encodeStructured(value);
+    if (!isPackable(value)) return encodeStructured(value);
     try {
       return pack(value);
     } catch (cause) {
