@@ -48,18 +48,18 @@ export default {
     const engineFor = (c) => {
       if (engines.has(c.id)) return engines.get(c.id);
       let engine;
-      if (c.id === 'single') engine = { run: single, pools: [] };
+      if (c.id === 'single') engine = { run: single, last: null };
       else {
-        const pools = [];
+        // A chain is closed through its last pool (closing it closes every stage).
+        let last;
         if (c.id === 'chained') {
           const first = new lib.WorkerPool({ worker: W('pipeline-parse.mjs'), threads: 1 });
-          pools.push(first, new lib.WorkerPool({ worker: W('pipeline-transform.mjs'), threads: cores, input: first.output }));
+          last = new lib.WorkerPool({ worker: W('pipeline-transform.mjs'), threads: cores, input: first.output });
         } else {
-          pools.push(new lib.WorkerPool({ worker: W('pipeline-fused.mjs'), threads: cores }));
+          last = new lib.WorkerPool({ worker: W('pipeline-fused.mjs'), threads: cores });
         }
-        const last = pools[pools.length - 1];
         engine = {
-          pools,
+          last,
           run: async () => {
             const totals = newTotals();
             for await (const r of last.map(lines)) aggregate(totals, r);
@@ -81,9 +81,8 @@ export default {
         return samples;
       }, progress, 'pipeline', (c) => c.label);
     } finally {
-      // Closing the last pool of a chain closes every stage.
-      for (const { pools } of engines.values()) {
-        if (pools.length) await within(pools[pools.length - 1].close(), 30_000, 'pipeline close()').catch((err) => progress.note(`  error: ${err.message}`));
+      for (const { last } of engines.values()) {
+        if (last !== null) await within(last.close(), 30_000, 'pipeline close()').catch((err) => progress.note(`  error: ${err.message}`));
       }
     }
     const rows = measured.map(({ job: c, samples, error }) => ({ contender: c.label, mechanism: c.id, lines: lines.length, error, ...(error ? {} : throughputSummary(samples, lines.length)) }));
