@@ -99,12 +99,21 @@ async function asyncLoop(q) {
   }
 }
 
+// No top-level await in this module: this thread is terminated at random instants, and on
+// Node 20 terminating a worker while an async module (one with top-level await) is being
+// evaluated can abort the whole process (V8 "Check failed: (location_) != nullptr" in
+// SourceTextModule::ExecuteAsyncModule; seen once in a CI run of the kill-storm test).
 parentPort.postMessage({ type: 'ready' });
 if (mode === 'async') {
   // A pending Atomics.waitAsync does not keep a thread alive: without this, the thread would
-  // exit (code 13, unsettled top-level await) whenever it waits on an empty or full queue.
+  // exit whenever it waits on an empty or full queue.
   setInterval(() => {}, 1 << 30);
-  await asyncLoop(Async.from(handle));
+  asyncLoop(Async.from(handle)).catch((error) => {
+    // Rethrown outside the promise: an uncaught exception, reported by the Worker's 'error' event.
+    setImmediate(() => {
+      throw error;
+    });
+  });
 } else {
   syncLoop(Sync.from(handle));
 }
