@@ -27,12 +27,66 @@ const trace = process.env.KILL_STORM_TRACE ? (...a) => console.log('[trace]', ..
 const heartbeat = new Int32Array(new SharedArrayBuffer(4));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Rejects if `promise` has not settled within `ms` (so that no await of the storm can hang silently). */
+function within(promise, ms, what) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 async function until(predicate, ms, what) {
   const deadline = Date.now() + ms;
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await sleep(1);
   }
+}
+
+/**
+ * The main thread's party: the async view, get -> taskDone -> put, with short timeouts so
+ * that it can stop at the end of a round (`stopped()`). It starts holding `held` (the items
+ * that did not fit yet: more items than maxsize circulate, so putters wait too) and resolves
+ * with what it still holds once stopped. (It cannot rely on winning a slot on a full queue
+ * while worker threads churn: see the fairness note in the report.) It bumps progress[0]
+ * after each put and writes what it is doing to phases[0].
+ *
+ * It is also the workload's release valve. With more items than maxsize in circulation,
+ * every party can end up holding items and waiting to put them into a full queue: then no
+ * party can move, whatever the queue does (Python's queue.Queue stalls the same way). That
+ * state is reachable: at a round's start the main party holds the overflow, the workers each
+ * take one item and the main party refills the slots they freed. So when its put times out
+ * on a full queue, the main party takes an item instead of trying again, which frees a slot
+ * for a waiting worker (workers block without a limit).
+ */
+export async function runMainParty({ aq, held, toItem = (v) => v, fromItem = (v) => v, progress, phases, stopped }) {
+  let valve = false;
+  while (!stopped()) {
+    // Operations that can finish at once resolve in microtasks: yield so timers run.
+    await new Promise((r) => setImmediate(r));
+    Atomics.store(phases, 0, held.length > 0 && !valve ? held.length : -1);
+    if (held.length > 0 && !valve) {
+      try {
+        await aq.put(toItem(held[0]), { timeout: 5 });
+        held.shift();
+        Atomics.add(progress, 0, 1);
+      } catch (error) {
+        // By code, not class: a caller may pass a view from another copy of the library (src/ in a test).
+        if (error?.code !== 'ERR_QUEUE_FULL') throw error;
+        valve = true;
+      }
+      continue;
+    }
+    valve = false;
+    try {
+      held.push(fromItem(await aq.get({ timeout: 5 })));
+      aq.taskDone();
+    } catch (error) {
+      if (error?.code !== 'ERR_QUEUE_EMPTY') throw error;
+    }
+  }
+  return held;
 }
 
 /**
@@ -51,6 +105,8 @@ export async function runKillStorm({ ordering = 'fifo', kills = 1000, workers = 
   const h = new Int32Array(q.handle.header);
   const problems = [];
   const progress = new Int32Array(new SharedArrayBuffer(4 * 1024));
+  // Per slot, what its party is doing (for the diagnosis of a stall): -1 getting, n >= 0 putting n held items.
+  const phases = new Int32Array(new SharedArrayBuffer(4 * 1024));
   let nextSlot = 0;
   let nextId = 0;
   const issue = (n) => Array.from({ length: n }, () => nextId++);
@@ -66,42 +122,16 @@ export async function runKillStorm({ ordering = 'fifo', kills = 1000, workers = 
   const stats = { ordering, kills: 0, lockHeldAtKill: 0, rounds: 0, roundsLeftDirty: 0, lostInHands: 0, maxLostPerRound: 0, modes: {}, seconds: 0 };
   const started = performance.now();
 
-  // The main thread's party: the async view, get -> taskDone -> put, with short timeouts so
-  // that it can stop at the end of a round. It starts each round holding the items that did
-  // not fit yet (more items than maxsize circulate, so putters wait too), and returns what it
-  // still holds when told to stop. (It cannot rely on winning a slot on a full queue while
-  // worker threads churn: see the fairness note in the report.)
   let stopMain = false;
-  const mainParty = async (held) => {
-    while (!stopMain) {
-      // Operations that can finish at once resolve in microtasks: yield so timers run.
-      await new Promise((r) => setImmediate(r));
-      if (held.length > 0) {
-        try {
-          await aq.put(toItem(held[0]), { timeout: 5 });
-          held.shift();
-          Atomics.add(progress, 0, 1);
-        } catch (error) {
-          if (!(error instanceof QueueFull)) throw error;
-        }
-        continue;
-      }
-      try {
-        held.push(fromItem(await aq.get({ timeout: 5 })));
-        aq.taskDone();
-      } catch (error) {
-        if (!(error instanceof QueueEmpty)) throw error;
-      }
-    }
-    return held;
-  };
+  const mainParty = (held) => runMainParty({ aq, held, toItem, fromItem, progress, phases, stopped: () => stopMain });
 
   const live = new Set();
   const spawn = () => {
     const mode = MODES[Math.floor(Math.random() * MODES.length)];
     const slot = 1 + (nextSlot++ % (progress.length - 1)); // slot 0 is the main party's
     Atomics.store(progress, slot, 0);
-    const run = startWorker('churn.mjs', { handle: q.handle, ordering, mode, progress: progress.buffer, slot, maxInHands: MAX_IN_HANDS });
+    Atomics.store(phases, slot, -1);
+    const run = startWorker('churn.mjs', { handle: q.handle, ordering, mode, progress: progress.buffer, phases: phases.buffer, slot, maxInHands: MAX_IN_HANDS });
     // threadId must be read while the thread runs: in the 'exit' handler it is already -1.
     const w = { ...run, mode, slot, id: run.worker.threadId, isReady: false, exited: once(run.worker, 'exit') };
     run.ready.then(() => { w.isReady = true; });
@@ -118,7 +148,15 @@ export async function runKillStorm({ ordering = 'fifo', kills = 1000, workers = 
     w.killed = true;
     live.delete(w);
     const { id } = w;
-    await Promise.all([w.worker.terminate(), w.exited]);
+    try {
+      await within(Promise.all([w.worker.terminate(), w.exited]), 30_000, `a ${w.mode} worker (threadId ${id}) to exit after terminate()`);
+    } catch (error) {
+      // Is the thread still running its loop (the termination never reached it) or stuck?
+      const before = Atomics.load(progress, w.slot);
+      await sleep(200);
+      const moved = Atomics.load(progress, w.slot) - before;
+      throw new Error(`${error.message}; in 200 ms since, it made ${moved} more cycles; its phase ${Atomics.load(phases, w.slot)}; lock word ${Atomics.load(h, LOCK_WORD)}; qsize ${q.qsize()}`);
+    }
     if (q.recoverThread(id)) stats.lockHeldAtKill++;
     stats.kills++;
     stats.modes[w.mode] = (stats.modes[w.mode] ?? 0) + 1;
@@ -142,7 +180,12 @@ export async function runKillStorm({ ordering = 'fifo', kills = 1000, workers = 
       await until(moved, 30_000, `the survivors to make progress ${what}`);
     } catch (error) {
       const words = Object.fromEntries(Object.entries(SLEEPER_WORDS).map(([k, word]) => [k, Atomics.load(h, word)]));
-      throw new Error(`${error.message}: qsize ${q.qsize()}, unfinished ${q.unfinishedTasks}, lock word ${Atomics.load(h, LOCK_WORD)}, sleepers ${JSON.stringify(words)}, main waiting ${JSON.stringify(aq.waiting)}, modes ${JSON.stringify(parties.map((w) => w.mode))}`);
+      const doing = (slot) => {
+        const n = Atomics.load(phases, slot);
+        return n < 0 ? 'getting' : `putting ${n}`;
+      };
+      const what = [`main: ${doing(0)}`, ...parties.map((w) => `${w.mode}: ${doing(w.slot)}`)];
+      throw new Error(`${error.message}: qsize ${q.qsize()} (maxsize ${maxsize}), unfinished ${q.unfinishedTasks}, lock word ${Atomics.load(h, LOCK_WORD)}, sleepers ${JSON.stringify(words)}, main waiting ${JSON.stringify(aq.waiting)}, parties ${JSON.stringify(what)}`);
     }
     return progressTotal();
   };
@@ -159,7 +202,7 @@ export async function runKillStorm({ ordering = 'fifo', kills = 1000, workers = 
   };
   const stopMainParty = async () => {
     stopMain = true;
-    held = await main;
+    held = await within(main, 30_000, "the main party to stop");
   };
 
   while (stats.kills < kills && problems.length === 0) {
@@ -171,7 +214,7 @@ export async function runKillStorm({ ordering = 'fifo', kills = 1000, workers = 
     for (let k = 0; k < killsPerRound && stats.kills < kills; k++) {
       const candidates = [...live].filter((w) => w.isReady);
       if (candidates.length === 0) {
-        await Promise.race([...live].map((w) => w.ready));
+        await within(Promise.race([...live].map((w) => w.ready)), 30_000, `one of ${live.size} new workers to start`);
         k--;
         continue;
       }

@@ -6,25 +6,33 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AsyncLifoQueue, AsyncPriorityQueue, AsyncQueue, LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull } from '../../dist/index.js';
 
-const { handle, ordering, mode, progress, slot, maxInHands: MAX_IN_HANDS } = workerData;
+const { handle, ordering, mode, progress, phases, slot, maxInHands: MAX_IN_HANDS } = workerData;
 const [Sync, Async] = { fifo: [Queue, AsyncQueue], lifo: [LifoQueue, AsyncLifoQueue], priority: [PriorityQueue, AsyncPriorityQueue] }[ordering];
 const p = new Int32Array(progress);
 const tick = () => Atomics.add(p, slot, 1);
+// What this thread is doing, for the storm's diagnosis of a stall: GETTING, or PUTTING n items it holds.
+const ph = new Int32Array(phases);
+const GETTING = -1;
+const getting = () => Atomics.store(ph, slot, GETTING);
+const putting = (n) => Atomics.store(ph, slot, n);
 const doneAll = (q, n) => {
   for (let i = 0; i < n; i++) q.taskDone();
 };
 
 function syncLoop(q) {
   for (let k = 0; ; k++) {
+    getting();
     switch (mode) {
       case 'single': {
         const v = q.get();
+        putting(1);
         q.taskDone();
         q.put(v);
         break;
       }
       case 'many': {
         const items = q.getMany(1 + (k % MAX_IN_HANDS));
+        putting(items.length);
         doneAll(q, items.length);
         q.putMany(items);
         break;
@@ -37,6 +45,7 @@ function syncLoop(q) {
           if (!(error instanceof QueueEmpty)) throw error;
           break;
         }
+        putting(1);
         q.taskDone();
         for (;;) {
           try {
@@ -56,6 +65,7 @@ function syncLoop(q) {
           if (!(error instanceof QueueEmpty)) throw error;
           break;
         }
+        putting(1);
         q.taskDone();
         for (;;) {
           try {
@@ -76,8 +86,10 @@ function syncLoop(q) {
 
 async function asyncLoop(q) {
   for (let k = 0; ; k++) {
+    getting();
     if (k % 3 === 0) {
       const items = await q.getMany(1 + (k % MAX_IN_HANDS));
+      putting(items.length);
       doneAll(q, items.length);
       await q.putMany(items);
     } else if (k % 3 === 1) {
@@ -88,10 +100,12 @@ async function asyncLoop(q) {
         if (!(error instanceof QueueEmpty)) throw error;
         continue;
       }
+      putting(1);
       q.taskDone();
       await q.put(v);
     } else {
       const v = await q.get();
+      putting(1);
       q.taskDone();
       await q.put(v);
     }
