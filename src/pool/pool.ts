@@ -131,9 +131,9 @@ function consumerFile(explicit: string | undefined): string {
   throw Object.assign(new Error(
     `conveyor-queue: the pool's consumer worker (dist/workers/consumer.js of the package, exported as 'conveyor-queue/worker') `
     + `is not next to the library${looked.length > 0 ? ` (looked for ${looked[0]})` : ''}. This happens when conveyor-queue is bundled `
-    + 'into an app: either mark conveyor-queue as external in the bundler (it then loads from node_modules), or emit '
-    + "'conveyor-queue/worker' as an extra entry point (or copy that file) and pass its path as the WorkerPool option "
-    + "consumerWorker (see the README's \"Bundling\"). In a clone of the conveyor repository, run npm run build.",
+    + 'into an app: either mark conveyor-queue as external in the bundler (it then loads from node_modules), or pass '
+    + "the WorkerPool option consumerWorker: the output of 'conveyor-queue/worker' as an extra entry point of your bundle, "
+    + "or the file it resolves to in node_modules (see the README's \"Bundling\"). In a clone of the conveyor repository, run npm run build.",
   ), { code: 'ERR_POOL_CONSUMER_NOT_FOUND' });
 }
 
