@@ -9,7 +9,7 @@
 //       try: word = await q.get()
 //       except asyncio.QueueShutDown: break
 //       counts[word] += 1
-import { AsyncQueue } from 'conveyor';
+import { AsyncQueue } from 'conveyor-queue';
 import { QUICK, startWorker } from './lib/common.mjs';
 
 const queue = new AsyncQueue({ maxsize: 64 });

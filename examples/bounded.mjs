@@ -6,7 +6,7 @@
 //   q = asyncio.Queue(maxsize=8)
 //   for n in numbers:
 //       await q.put(n)       # suspends while the queue is full
-import { AsyncQueue } from 'conveyor';
+import { AsyncQueue } from 'conveyor-queue';
 import { QUICK, startWorker, since } from './lib/common.mjs';
 
 const maxsize = 8;

@@ -9,7 +9,7 @@
 //   await queue.join()
 //   for task in tasks: task.cancel()
 //   await asyncio.gather(*tasks, return_exceptions=True)
-import { AsyncQueue, LocalQueue, QueueShutDown } from 'conveyor';
+import { AsyncQueue, LocalQueue, QueueShutDown } from 'conveyor-queue';
 import { QUICK, startWorker, sleep, since } from './lib/common.mjs';
 
 // ---- part 1: one thread, sleeping workers (the asyncio program, line for line) ----

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WorkerPool } from 'conveyor';
+import { WorkerPool } from 'conveyor-queue';
 import { QUICK, sleep } from './lib/common.mjs';
 import { processImage } from './lib/image.mjs';
 

@@ -8,7 +8,7 @@
 //   await asyncio.gather(*producers)
 //   await q.put(None)            # sentinel: no more items
 //   await consumer
-import { AsyncQueue } from 'conveyor';
+import { AsyncQueue } from 'conveyor-queue';
 import { QUICK, startWorker, since } from './lib/common.mjs';
 
 const span = QUICK ? 20_000 : 600_000;

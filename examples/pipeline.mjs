@@ -9,7 +9,7 @@
 //           item = await inq.get(); await outq.put(fn(item)); inq.task_done()
 //   q1, q2, q3 = asyncio.Queue(), asyncio.Queue(), asyncio.Queue()
 //   tasks = [create_task(stage(parse, q0, q1)), create_task(stage(analyze, q1, q2)), ...]
-import { pipeline } from 'conveyor';
+import { pipeline } from 'conveyor-queue';
 import { QUICK, since } from './lib/common.mjs';
 
 const stage = (name) => new URL(`./workers/stage-${name}.mjs`, import.meta.url);

@@ -8,7 +8,7 @@
 //   await pq.put((2, 'write report')); await pq.put((0, 'fix outage'))
 //   (prio, job) = await pq.get()     # (0, 'fix outage')
 //   lq = asyncio.LifoQueue()         # last in, first out
-import { AsyncLifoQueue, AsyncPriorityQueue } from 'conveyor';
+import { AsyncLifoQueue, AsyncPriorityQueue } from 'conveyor-queue';
 import { QUICK, startWorker } from './lib/common.mjs';
 
 const jobs = [

@@ -8,7 +8,7 @@
 //       while True:
 //           n = await q.get(); count_primes(n); q.task_done()
 //   asyncio.create_task(consumer(q)); await producer(q); await q.join()
-import { AsyncQueue } from 'conveyor';
+import { AsyncQueue } from 'conveyor-queue';
 import { QUICK, startWorker, since } from './lib/common.mjs';
 
 const numbers = Array.from({ length: QUICK ? 20 : 200 }, (_, i) => 20_000 + i * 1_000);

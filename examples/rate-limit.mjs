@@ -9,7 +9,7 @@
 //           await q.put(job)
 //           await asyncio.sleep(1 / rate)        # or: async with limiter: ...
 //   # across processes/threads Python needs a lock + shared counter, or a server-side limit
-import { AsyncQueue, TokenBucket } from 'conveyor';
+import { AsyncQueue, TokenBucket } from 'conveyor-queue';
 import { QUICK, startWorker, since } from './lib/common.mjs';
 
 // ---- 1. a producer limited to 100 puts per second (bursts of 5) ----

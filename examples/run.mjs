@@ -1,5 +1,5 @@
 // Runs one example: `npm run example -- <name> [--quick]`; without a name, lists them.
-// The examples import 'conveyor' exactly as your code would: inside this repository Node
+// The examples import 'conveyor-queue' exactly as your code would: inside this repository Node
 // resolves the package's own name to the built library in dist/ (a package may import
 // itself by name through its "exports"), so build first; `npm run example` does.
 import { readdirSync } from 'node:fs';

@@ -16,7 +16,7 @@
 //   workers = [asyncio.create_task(worker(q, session, seen)) for _ in range(N)]
 //   await q.join(); for w in workers: w.cancel()
 import { createServer } from 'node:http';
-import { LocalQueue, QueueShutDown } from 'conveyor';
+import { LocalQueue, QueueShutDown } from 'conveyor-queue';
 import { QUICK, sleep, since } from './lib/common.mjs';
 
 const PAGES = QUICK ? 30 : 120;

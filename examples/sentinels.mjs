@@ -8,7 +8,7 @@
 //   async def consumer(q):
 //       while (n := await q.get()) is not None: work(n)
 //   # Python 3.13: q.shutdown(); consumers catch asyncio.QueueShutDown
-import { AsyncQueue, QueueShutDown } from 'conveyor';
+import { AsyncQueue, QueueShutDown } from 'conveyor-queue';
 import { QUICK, startWorker } from './lib/common.mjs';
 
 const numbers = Array.from({ length: QUICK ? 30 : 300 }, (_, i) => 10_000 + i * 100);

@@ -8,7 +8,7 @@
 //   async def puller(name, q):
 //       while True: item = await q.get(); await work(item); q.task_done()
 //   # print(q.qsize()) now and then: it grows while pullers lag behind
-import { AsyncQueue } from 'conveyor';
+import { AsyncQueue } from 'conveyor-queue';
 import { QUICK, startWorker, sleep, since } from './lib/common.mjs';
 
 const pushes = QUICK ? 40 : 200;

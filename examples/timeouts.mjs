@@ -8,7 +8,7 @@
 //   except TimeoutError:
 //       print('nothing arrived in 100 ms')
 //   # queue.Queue: q.get(timeout=0.1) -> queue.Empty, q.put(x, timeout=0.1) -> queue.Full
-import { AsyncQueue, QueueEmpty, QueueFull } from 'conveyor';
+import { AsyncQueue, QueueEmpty, QueueFull } from 'conveyor-queue';
 import { QUICK, startWorker, since } from './lib/common.mjs';
 
 const wait = QUICK ? 50 : 200;

@@ -6,7 +6,7 @@
 // Python original (asyncio streams / a hand-rolled version):
 //   if pending >= HIGH: paused = True; await resume.wait()    # like transport.pause_writing()
 //   ... on each result: if paused and pending <= LOW: resume.set()   # resume_writing()
-import { WorkerPool, Watermark } from 'conveyor';
+import { WorkerPool, Watermark } from 'conveyor-queue';
 import { QUICK, since } from './lib/common.mjs';
 
 const pool = new WorkerPool({ worker: new URL('./workers/primes-handler.mjs', import.meta.url), threads: 2 });

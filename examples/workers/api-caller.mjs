@@ -1,7 +1,7 @@
 // A consumer thread that calls a rate-limited "API": before each call it takes a token
 // from the bucket that every consumer thread shares, so together they stay under one limit.
 import { parentPort, workerData } from 'node:worker_threads';
-import { Queue, QueueShutDown, TokenBucket } from 'conveyor';
+import { Queue, QueueShutDown, TokenBucket } from 'conveyor-queue';
 
 const jobs = Queue.from(workerData.jobs);
 const api = TokenBucket.from(workerData.bucket);    // the same shared state in every thread

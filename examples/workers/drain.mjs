@@ -1,6 +1,6 @@
 // Takes everything queued (non-blocking) and reports the order it came out in.
 import { parentPort, workerData } from 'node:worker_threads';
-import { PriorityQueue, QueueEmpty } from 'conveyor';
+import { PriorityQueue, QueueEmpty } from 'conveyor-queue';
 
 const queue = PriorityQueue.from(workerData.queue);
 const order = [];

@@ -1,6 +1,6 @@
 // Puts `item` on the queue after `delayMs` (blocking this worker thread meanwhile).
 import { parentPort, workerData } from 'node:worker_threads';
-import { Queue } from 'conveyor';
+import { Queue } from 'conveyor-queue';
 
 const { queue: handle, item, delayMs } = workerData;
 const queue = Queue.from(handle);

@@ -1,7 +1,7 @@
 // A producer thread: finds the primes in [from, to) (CPU work) and puts each one on the
 // shared queue as [producerId, prime].
 import { parentPort, workerData } from 'node:worker_threads';
-import { Queue } from 'conveyor';
+import { Queue } from 'conveyor-queue';
 
 const { queue: handle, id, from, to } = workerData;
 const queue = Queue.from(handle);

@@ -1,7 +1,7 @@
 // A consumer thread: takes numbers from a shared queue, counts the primes below each one
 // (CPU work), and stops when the queue is shut down or, with `sentinel: true`, at a null item.
 import { parentPort, workerData } from 'node:worker_threads';
-import { Queue, QueueShutDown } from 'conveyor';
+import { Queue, QueueShutDown } from 'conveyor-queue';
 import { countPrimes } from '../lib/common.mjs';
 
 const { jobs: jobsHandle, results: resultsHandle, name, sentinel = false } = workerData;

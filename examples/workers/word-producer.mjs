@@ -1,7 +1,7 @@
 // Produces words of generated text onto the queue, then shuts the queue down: that is what
 // ends the consumer's `for await` loop in the main thread.
 import { parentPort, workerData } from 'node:worker_threads';
-import { Queue } from 'conveyor';
+import { Queue } from 'conveyor-queue';
 
 const { queue: handle, lines } = workerData;
 const queue = Queue.from(handle);

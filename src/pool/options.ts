@@ -47,6 +47,13 @@ export interface WorkerPoolOptions {
   services?: Record<string, object>;
   /** Passed to piscina. */
   piscina?: PiscinaPassThrough;
+  /**
+   * The pool's own consumer worker, a file URL or a path: the file `conveyor-queue/worker`
+   * resolves to, or what your bundler emitted for that entry. Needed only when conveyor-queue
+   * is bundled into your app (the pool then cannot find the file next to itself); by default
+   * the pool loads the one in its package (dist/workers/consumer.js). See README "Bundling".
+   */
+  consumerWorker?: URL | string;
 }
 
 export interface ResolvedOptions {
@@ -58,6 +65,8 @@ export interface ResolvedOptions {
   input: QueueHandle | undefined;
   services: Record<string, object>;
   piscina: PiscinaPassThrough;
+  /** Absolute path of the consumer worker given by `consumerWorker`, or undefined for the packaged one. */
+  consumerWorker: string | undefined;
 }
 
 const DEFAULT_MAXSIZE = 2048;
@@ -77,21 +86,40 @@ function integerIn(name: string, value: unknown, min: number, max: number, fallb
   return value;
 }
 
+/** The path a file URL or a path (absolute, or relative to the working directory) names; `name` is the option's. */
+function filePath(name: string, value: unknown, what: string): string {
+  if (value instanceof URL) {
+    if (value.protocol !== 'file:') throw new TypeError(`${name} must be a file: URL or a path, got a ${value.protocol} URL`);
+    return fileURLToPath(value);
+  }
+  if (typeof value === 'string' && value.length > 0) {
+    return value.startsWith('file:') ? fileURLToPath(value) : isAbsolute(value) ? value : resolve(value);
+  }
+  throw new TypeError(`${name} must be a file URL or a path to ${what}, got ${value === '' ? 'an empty string' : typeof value}`);
+}
+
+const isFile = (path: string): boolean => existsSync(path) && statSync(path).isFile();
+
 /** Resolves `worker` to a file: URL string and checks that the file exists. */
 function resolveWorkerUrl(worker: unknown): string {
-  let path: string;
-  if (worker instanceof URL) {
-    if (worker.protocol !== 'file:') throw new TypeError(`worker must be a file: URL or a path, got a ${worker.protocol} URL`);
-    path = fileURLToPath(worker);
-  } else if (typeof worker === 'string' && worker.length > 0) {
-    path = worker.startsWith('file:') ? fileURLToPath(worker) : isAbsolute(worker) ? worker : resolve(worker);
-  } else {
-    throw new TypeError(`worker must be a file URL or a path to the handler module, got ${worker === '' ? 'an empty string' : typeof worker}`);
-  }
-  if (!existsSync(path) || !statSync(path).isFile()) {
+  const path = filePath('worker', worker, 'the handler module');
+  if (!isFile(path)) {
     throw Object.assign(new TypeError(`worker: no module file at ${path} (give a file URL, e.g. new URL('./handler.mjs', import.meta.url), or an absolute path)`), { code: 'ERR_POOL_WORKER_NOT_FOUND' });
   }
   return pathToFileURL(path).href;
+}
+
+/** Resolves `consumerWorker` to an absolute path and checks that the file exists. */
+function resolveConsumerWorker(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const path = filePath('consumerWorker', value, "conveyor-queue's consumer worker");
+  if (!isFile(path)) {
+    throw Object.assign(new TypeError(
+      `consumerWorker: no file at ${path}: give the path of conveyor-queue's consumer worker, the file 'conveyor-queue/worker' resolves to `
+      + '(node_modules/conveyor-queue/dist/workers/consumer.js) or the file your bundler emitted for that entry point',
+    ), { code: 'ERR_POOL_CONSUMER_NOT_FOUND' });
+  }
+  return path;
 }
 
 export function resolvePoolOptions(options: unknown): ResolvedOptions {
@@ -137,5 +165,6 @@ export function resolvePoolOptions(options: unknown): ResolvedOptions {
     }
     piscina = o.piscina as PiscinaPassThrough;
   }
-  return { worker, threads, concurrency, maxsize, retries, input, services, piscina };
+  const consumerWorker = resolveConsumerWorker(o.consumerWorker);
+  return { worker, threads, concurrency, maxsize, retries, input, services, piscina, consumerWorker };
 }

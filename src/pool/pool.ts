@@ -101,12 +101,56 @@ interface Consumer {
 /** Pools whose output queue feeds another pool, by the output's header buffer. */
 const outputsOwners = new WeakMap<SharedArrayBuffer, WorkerPool>();
 
-function consumerFile(): string {
-  for (const rel of ['./workers/consumer.js', '../workers/consumer.js', '../../dist/workers/consumer.js']) {
-    const path = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(path)) return path;
+/**
+ * This module's file URL, or undefined where import.meta is empty: when an app bundler turns
+ * the ESM build into CommonJS (esbuild --format=cjs). tsup's CommonJS build shims
+ * import.meta.url from __filename. (No __filename here: tsup would then shim it into the ESM
+ * build with a fileURLToPath(import.meta.url) that throws at load in such a bundle.)
+ */
+function ownUrl(): string | undefined {
+  const url = (import.meta as { url?: unknown }).url;
+  return typeof url === 'string' ? url : undefined;
+}
+
+/**
+ * The consumer worker's file: the `consumerWorker` option, else the package's own
+ * dist/workers/consumer.js next to this module (dist/index.js or .cjs; ../../dist/ from src/pool/
+ * when the tests run the sources).
+ */
+function consumerFile(explicit: string | undefined): string {
+  if (explicit !== undefined) return explicit;
+  const base = ownUrl();
+  const looked: string[] = [];
+  if (base !== undefined) {
+    for (const rel of ['./workers/consumer.js', '../workers/consumer.js', '../../dist/workers/consumer.js']) {
+      const path = fileURLToPath(new URL(rel, base));
+      if (existsSync(path)) return path;
+      looked.push(path);
+    }
   }
-  throw new Error('conveyor: the consumer worker (dist/workers/consumer.js) is missing: build the package (npm run build)');
+  throw Object.assign(new Error(
+    `conveyor-queue: the pool's consumer worker (dist/workers/consumer.js of the package, exported as 'conveyor-queue/worker') `
+    + `is not next to the library${looked.length > 0 ? ` (looked for ${looked[0]})` : ''}. This happens when conveyor-queue is bundled `
+    + 'into an app: either mark conveyor-queue as external in the bundler (it then loads from node_modules), or pass '
+    + "the WorkerPool option consumerWorker: the output of 'conveyor-queue/worker' as an extra entry point of your bundle, "
+    + "or the file it resolves to in node_modules (see the README's \"Bundling\"). In a clone of the conveyor repository, run npm run build.",
+  ), { code: 'ERR_POOL_CONSUMER_NOT_FOUND' });
+}
+
+/**
+ * piscina starts each thread from its own entry file, worker.js next to piscina's code. When an
+ * app bundler put piscina into the app's bundle, that file is missing and every thread fails
+ * with a bare MODULE_NOT_FOUND: say what to do instead.
+ */
+function explainStartError(error: Error): Error {
+  const code = (error as { code?: unknown }).code;
+  if (code !== 'MODULE_NOT_FOUND' || !/[\\/]worker\.js'/.test(error.message)) return error;
+  return Object.assign(new Error(
+    `conveyor-queue: piscina could not start a worker thread (${error.message}). piscina loads its thread entry from `
+    + "worker.js next to its own code: when it is bundled into an app, emit piscina's dist/worker.js as worker.js next to "
+    + "the bundle (see the README's \"Bundling\"), or mark conveyor-queue as external in the bundler.",
+    { cause: error },
+  ), { code: 'ERR_POOL_PISCINA_WORKER_NOT_FOUND' });
 }
 
 /**
@@ -176,7 +220,7 @@ export class WorkerPool<In = unknown, Out = unknown> extends EventEmitter<PoolEv
     this.consumers = new Array<Consumer | undefined>(threads).fill(undefined);
     this.piscina = new Piscina({
       ...this.opts.piscina,
-      filename: consumerFile(),
+      filename: consumerFile(this.opts.consumerWorker),
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: Infinity,
@@ -186,7 +230,7 @@ export class WorkerPool<In = unknown, Out = unknown> extends EventEmitter<PoolEv
       atomics: 'disabled',
     });
     // piscina emits 'error' for worker errors outside a task; without a listener it would throw.
-    this.piscina.on('error', (error: Error) => this.emitError(error));
+    this.piscina.on('error', (error: Error) => this.emitError(explainStartError(error)));
     // A thread that dies before its consumer task reached it fails no task: watch piscina's own
     // removals too (piscina decides on a replacement in the same synchronous step, hence the microtask).
     this.piscina.on('workerDestroy', () => queueMicrotask(() => {

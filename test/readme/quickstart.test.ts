@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 
 /**
  * The README's quick start must run as written: its code block is copied to a file at the
- * repository root (where `import 'conveyor'` resolves to this package by self-reference,
+ * repository root (where `import 'conveyor-queue'` resolves to this package by self-reference,
  * against the build made by `npm test`) and run with node.
  */
 it('the README quick start runs as written', async () => {
