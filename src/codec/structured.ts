@@ -6,10 +6,34 @@ import { QueueCodecError } from '../errors.js';
  * Exact structured-clone semantics (what `postMessage` does), using V8's serializer:
  * Map, Set, Date, RegExp, Error, typed arrays, ArrayBuffer, BigInt, cycles and shared
  * references all survive. About 4x slower than the default codec on small objects.
+ *
+ * Output always starts with 0xFF and is at least two bytes long, with a second byte that is
+ * not 0x00 (the default codec tells these bytes from msgpack and raw bytes by that). V8's
+ * output is like that itself (0xFF, then its format version). Bun's node:v8 serializes in
+ * JavaScriptCore's format instead (a 4-byte little-endian version first: 0E 00 00 00 in
+ * Bun 1.4), and has no v8.Deserializer: there the output gets a leading 0xFF, and decoding
+ * strips it and calls v8.deserialize, which gives typed arrays memory of their own. Bytes
+ * never leave the process (a queue lives in one process's memory), so one runtime's format
+ * is all a decoder meets.
  */
+const V8_FORMAT = (() => {
+  const probe = v8.serialize(null);
+  return probe[0] === 0xff && probe[1] !== 0x00;
+})();
+
+function serialize(value: unknown): Uint8Array {
+  const out = v8.serialize(value);
+  if (V8_FORMAT) return out;
+  if (out.length === 0 || out[0] === 0x00) throw new Error('node:v8 serialize returned bytes this codec cannot tag');
+  const tagged = new Uint8Array(out.length + 1);
+  tagged[0] = 0xff;
+  tagged.set(out, 1);
+  return tagged;
+}
+
 export function encodeStructured(value: unknown): Uint8Array {
   try {
-    return v8.serialize(value);
+    return serialize(value);
   } catch (cause) {
     throw new QueueCodecError(
       `cannot encode item: ${describe(cause)} (only values that structured clone accepts can cross threads)`,
@@ -41,6 +65,10 @@ class OwningDeserializer extends v8.DefaultDeserializer {
 
 export function decodeStructured(bytes: Uint8Array): unknown {
   try {
+    if (!V8_FORMAT) {
+      if (bytes.length < 2 || bytes[0] !== 0xff) throw new Error('not bytes of this codec (no leading 0xFF)');
+      return v8.deserialize(bytes.subarray(1));
+    }
     const deserializer = new OwningDeserializer(bytes);
     deserializer.readHeader();
     return deserializer.readValue();

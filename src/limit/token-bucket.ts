@@ -11,12 +11,16 @@ import { hrtime } from 'node:process';
  * (1/rate s each), starting from now if it is in the past; the take is allowed when the
  * new value is at most `burst` intervals ahead of now. One compare-and-swap publishes a
  * take, so there is no lock and a thread that dies between the load and the CAS leaves
- * the state untouched. The clock is `process.hrtime.bigint()`: CLOCK_MONOTONIC, the same
- * clock in every thread of a process (performance.now() is not: each worker has its own
- * time origin).
+ * the state untouched. The clock (clockNs() below) must be one clock for every thread of the
+ * process: it is `process.hrtime.bigint()` (monotonic, ns) plus a per-thread offset that
+ * puts it on the epoch, taken once from `performance.timeOrigin + performance.now()`.
+ * On Node hrtime alone is CLOCK_MONOTONIC in every thread and the offsets agree to within
+ * about a microsecond; on Bun 1.4 and Deno 2.9 hrtime starts near 0 in each thread (it is
+ * that thread's performance.now()), so without the offset threads would disagree by their
+ * start times and each would take tokens at the full rate.
  *
  * Memory layout (BigInt64Array over 32 bytes):
- *   [0] TAT       theoretical arrival time, ns on the hrtime clock (0: full bucket)
+ *   [0] TAT       theoretical arrival time, ns on the clockNs() clock (0: full bucket)
  *   [1] INTERVAL  ns per token (1e9 / rate, at least 1)
  *   [2] BURST     capacity in tokens
  *   [3] MAGIC     written last by the creator; from() refuses memory without it
@@ -27,6 +31,11 @@ const BURST = 2;
 const MAGIC_WORD = 3;
 const MAGIC = 0x636f6e76_746b6231n; // "convtkb1"
 const BYTES = 32;
+
+/** This thread's offset from its hrtime clock to the epoch, in ns (see above). */
+const EPOCH_OFFSET = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6)) - hrtime.bigint();
+/** Nanoseconds since the epoch, monotonic, on a clock all threads of the process share. */
+const clockNs = (): bigint => hrtime.bigint() + EPOCH_OFFSET;
 
 /** What crosses threads (workerData, postMessage): plain data. */
 export interface TokenBucketHandle {
@@ -111,7 +120,7 @@ export class TokenBucket {
 
   /** Whole tokens available right now (a snapshot: other threads may take them next). */
   available(): number {
-    const now = hrtime.bigint();
+    const now = clockNs();
     const tat = Atomics.load(this.words, TAT);
     const ahead = tat > now ? tat - now : 0n;
     return Number((this.limitNs - ahead) / this.interval);
@@ -184,7 +193,7 @@ export class TokenBucket {
     const limit = this.limitNs;
     for (;;) {
       const tat = Atomics.load(this.words, TAT);
-      const now = hrtime.bigint();
+      const now = clockNs();
       const next = (tat > now ? tat : now) + n * this.interval;
       if (next - now > limit) return Number(next - now - limit);
       // Lost a race with another thread: reload and decide again.
