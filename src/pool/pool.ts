@@ -533,7 +533,13 @@ export class WorkerPool<In = unknown, Out = unknown> extends EventEmitter<PoolEv
     let taken = 0;
     for (let r = 0; r < this.threads; r++) {
       const reg = region(this.memory, r, this.slots);
-      const held = heldCount(reg);
+      // The table names whole records until every result of one is on the output, and a
+      // consumer clears an entry only after its put (so a death before the put redelivers
+      // it): alone, it counts items whose results were just delivered. TAKEN - PUT (PUT is
+      // counted before the put; TAKEN read first, so a take-and-put in between cannot make
+      // it overcount) bounds it by the items actually without a result. After a death the
+      // difference keeps the dead thread's lost items, but its table is cleared then.
+      const held = Math.min(heldCount(reg), Math.max(0, reg[R.TAKEN] - reg[R.PUT]));
       perThread.push({ threadIndex: r, done: reg[R.DONE], failed: reg[R.FAILED], inFlight: held, restarts: this.restarts[r] });
       done += reg[R.DONE];
       failed += reg[R.FAILED];

@@ -135,6 +135,21 @@ describe('WorkerPool run and map', () => {
     expect(Math.max(...out.map((r) => r.maxActive))).toBe(4);
   });
 
+  it('stats().inFlight counts the items without a result, not whole records (concurrency > 1)', async () => {
+    // map() sends items in BATCH records; a concurrent consumer puts each result as it comes,
+    // and holds the record until all of its items are done. One slow item must count as one.
+    const p = pool<{ value: number; ms: number }, { value: number; maxActive: number }>({ worker: handler('pool-async.mjs'), threads: 1, concurrency: 8 });
+    let delivered = 0;
+    p.on('progress', (e) => {
+      delivered += e.delivered;
+    });
+    const all = collect(p.map(range(64).map((i) => ({ value: i, ms: i === 0 ? 1500 : 1 })), { ordered: false }));
+    await waitUntil(() => delivered === 63, 20_000, '63 fast results');
+    expect(p.stats().inFlight).toBe(1);
+    expect((await all).length).toBe(64);
+    expect(p.stats().inFlight).toBe(0);
+  });
+
   it('with concurrency 1 an async handler runs one item at a time per thread', async () => {
     const p = pool<{ value: number; ms: number }, { value: number; maxActive: number }>({ worker: handler('pool-async.mjs'), threads: 1 });
     const out = await collect(p.map(range(10).map((i) => ({ value: i, ms: 2 }))));
