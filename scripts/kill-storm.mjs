@@ -20,7 +20,7 @@ for (const ordering of orderings) {
       }
     },
   });
-  console.log(`${ordering}: ${r.kills} kills in ${r.rounds} rounds, ${r.seconds.toFixed(1)} s; the killed thread held the lock ${r.lockHeldAtKill} times (${((100 * r.lockHeldAtKill) / r.kills).toFixed(1)}%); rounds that ended with a priority heap left mid-change (rebuilt) ${r.roundsLeftDirty}; items lost in dead hands ${r.lostInHands} (max ${r.maxLostPerRound}/round); kills by mode ${JSON.stringify(r.modes)}; sleeper registrations left by dead waiters ${JSON.stringify(r.leakedSleepers)}`);
+  console.log(`${ordering}: ${r.kills} kills in ${r.rounds} rounds, ${r.seconds.toFixed(1)} s; the killed thread held the lock ${r.lockHeldAtKill} times (${((100 * r.lockHeldAtKill) / r.kills).toFixed(1)}%); rounds that ended with a priority heap left mid-change (rebuilt) ${r.roundsLeftDirty}; items lost in dead hands ${r.lostInHands} (max ${r.maxLostPerRound}/round); kills by mode ${JSON.stringify(r.modes)}; sleeper registrations left by dead waiters ${JSON.stringify(r.leakedSleepers)}; terminate() asked again ${r.terminateRetries} times (the thread still running at ${r.retriedWhileRunning})`);
   console.log(r.ok ? `${ordering}: OK: no deadlock, no corrupt or duplicated item, qsize = drained, unfinished consistent` : `${ordering}: FAIL:\n  ${r.problems.join('\n  ')}`);
   if (!r.ok) failed = true;
 }

@@ -14,6 +14,7 @@ import { resolvePoolOptions, type ResolvedOptions, type WorkerPoolOptions } from
 import type { ConsumerControl, ConsumerEnd, ConsumerTask, ThreadInfo } from './protocol.js';
 import { C, R, controlWords, createPoolMemory, culpritOf, held as heldBy, heldCount, region } from './slots.js';
 import { BATCH, deserializeError, OK, type Envelope } from './wire.js';
+import { untilTerminated } from './terminate.js';
 
 /** Most records a consumer takes at once (the size of its in-flight table). */
 const MAX_RECORDS = 64;
@@ -577,6 +578,12 @@ export class WorkerPool<In = unknown, Out = unknown> extends EventEmitter<PoolEv
     };
   }
 
+  /** Ends piscina and its threads; a thread whose terminate() was lost is asked again (see untilTerminated). */
+  private async destroyThreads(): Promise<void> {
+    const threads = this.piscina.threads; // listed before destroy() forgets them
+    await untilTerminated(this.piscina.destroy(), threads);
+  }
+
   /** Items this pool's threads have put on its output. */
   private itemsPut(): number {
     let put = 0;
@@ -604,7 +611,7 @@ export class WorkerPool<In = unknown, Out = unknown> extends EventEmitter<PoolEv
         await p.allEnded();
         p.outputQ.shutdown(false);
         // Every consumer has returned: nothing is left for piscina to finish.
-        await p.piscina.destroy();
+        await p.destroyThreads();
         if (p.stateValue === 'closing') p.stateValue = 'closed';
       }
     })();
@@ -658,7 +665,7 @@ export class WorkerPool<In = unknown, Out = unknown> extends EventEmitter<PoolEv
         }
       }
       for (const p of pools) {
-        await p.piscina.destroy();
+        await p.destroyThreads();
         await p.allEnded();
         for (let r = 0; r < p.threads; r++) {
           const reg = region(p.memory, r, p.slots);
