@@ -11,7 +11,7 @@ const [Sync, Async] = { fifo: [Queue, AsyncQueue], lifo: [LifoQueue, AsyncLifoQu
 const p = new Int32Array(progress);
 const tick = () => Atomics.add(p, slot, 1);
 // What this thread is doing, for the storm's diagnosis of a stall: GETTING, or PUTTING n items it holds.
-const ph = new Int32Array(phases);
+const ph = new Int32Array(phases ?? new SharedArrayBuffer(4 * (slot + 1))); // optional: only the storm reads it
 const GETTING = -1;
 const getting = () => Atomics.store(ph, slot, GETTING);
 const putting = (n) => Atomics.store(ph, slot, n);
