@@ -157,7 +157,7 @@ function explainStartError(error: Error): Error {
 /**
  * N worker threads (hosted by piscina, one long consumer task each) that take items straight
  * from a shared queue, run the handler module's default export and put results on an output
- * queue. See README "WorkerPool" for the model; the pieces are:
+ * queue. See docs/design.md ("WorkerPool") and docs/api.md for the model; the pieces are:
  *   src/pool/dispatcher.ts  ids, pending items, result pump, redelivery (main thread)
  *   src/pool/map.ts         map(): ordered/unordered with a bounded window
  *   src/pool/slots.ts       shared "in flight" tables and control word

@@ -184,7 +184,7 @@ export abstract class QueueView<T> {
    * worker.once('exit', () => q.recoverThread(id))`: inside 'exit', threadId is -1). If the thread was terminated inside a queue
    * operation it still holds the queue's lock: this releases it. The queue's state is
    * as if the interrupted operation never ran (a priority queue repairs its heap on the
-   * next operation; see the README for the one case at full capacity that cannot be), and
+   * next operation; see docs/reliability.md for the one case at full capacity that cannot be), and
    * every waiter re-checks. Returns whether the lock was held. Never call it for a thread
    * that is still running. WorkerPool calls it for you.
    */

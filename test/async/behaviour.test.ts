@@ -1,7 +1,8 @@
 /**
  * Behavioural cases written once and run against LocalQueue and AsyncQueue (same thread).
- * Numbers in test names refer to the cases of /work/shared/reference/cpython-queue-semantics.md
- * §2.A (CPython's Lib/test/test_asyncio/test_queues.py). Tick counts are not ported: the
+ * Numbers in test names are the numbers of the conformance cases taken from CPython's
+ * Lib/test/test_asyncio/test_queues.py (3.13), as the project's CPython queue-semantics notes (§2.A)
+ * number them; those notes are not part of this repository. Tick counts are not ported: the
  * tests wait for outcomes (flush() runs pending microtasks, where local wake-ups happen).
  */
 import { describe, expect, it } from 'vitest';
