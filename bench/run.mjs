@@ -47,6 +47,13 @@ function parseArgs(argv) {
   return args;
 }
 
+/** The runtime measured: Bun and Deno report a Node.js version of their own in process.version. */
+function runtimeName() {
+  if (process.versions.bun) return `bun ${process.versions.bun}`;
+  if (process.versions.deno) return `deno ${process.versions.deno}`;
+  return `node ${process.version}`;
+}
+
 function machine() {
   let commit = null;
   try {
@@ -54,6 +61,7 @@ function machine() {
   } catch { /* not a git checkout */ }
   const cpus = os.cpus();
   return {
+    runtime: runtimeName(),
     node: process.version,
     v8: process.versions.v8,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
@@ -88,7 +96,7 @@ async function main() {
     process.exit(1);
   }
   const meta = { date: new Date().toISOString(), profile: profile.name, ...machine(), loadAverageAtStart: os.loadavg()[0] };
-  console.log(`conveyor bench (${profile.name}): node ${meta.node}, ${meta.cores} cores (${meta.cpu}), ${meta.platform}${meta.commit ? `, commit ${meta.commit}` : ''}`);
+  console.log(`conveyor bench (${profile.name}): ${meta.runtime}${process.versions.bun ? '' : ` (V8 ${meta.v8})`}, ${meta.cores} cores (${meta.cpu}), ${meta.platform}${meta.commit ? `, commit ${meta.commit}` : ''}`);
   warnIfBusy(meta.cores);
   const ids = args.only ?? SCENARIOS;
   const results = {};
@@ -132,7 +140,7 @@ async function main() {
   const day = meta.date.slice(0, 10);
   // A partial run (--only) gets its own file, so it never replaces a full run's results.
   const suffix = args.only ? `-${ids.join('-')}` : '';
-  const file = path.join(outDir, `${day}-${process.version}${suffix}.json`);
+  const file = path.join(outDir, `${day}-${meta.runtime.startsWith('node ') ? process.version : meta.runtime.replace(' ', '-')}${suffix}.json`);
   await writeFile(file, `${JSON.stringify({ meta, scenarios: results }, null, 2)}\n`);
   console.log(`\nresults: ${path.relative(process.cwd(), file)} (${progress.elapsed()}; load average ${meta.loadAverageAtStart.toFixed(2)} at start, ${meta.loadAverageAtEnd.toFixed(2)} at end)`);
   if (failed) {
