@@ -4,7 +4,7 @@ import type { Codec, EncodedRun, NumberPacker, RangeDecoder, RunEncoder } from '
 import { QueueCodecError, QueueCorruptError, QueueLockedError } from '../errors.js';
 import { decodeStructured, describe, encodeStructured } from './structured.js';
 import { detachedError, isDetached } from './simple.js';
-import { pad8 } from '../order/memory.js';
+import { pad8 } from '../shared/layout.js';
 import { MAX_SHARED, shouldShare, StructureStoreFullError, type StructureStore } from './structures.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Packr } from 'msgpackr';
 import { QueueCorruptError } from '../errors.js';
 import { lock, unlock } from '../shared/lock.js';
-import { pad8 } from '../order/memory.js';
+import { pad8, STRUCTURES_MAX } from '../shared/layout.js';
 
 /**
  * The record structures a queue's default codec shares between threads.
@@ -14,7 +14,7 @@ import { pad8 } from '../order/memory.js';
  * there (msgpackr's getStructures/saveStructures hooks, made for several processes sharing
  * one store).
  *
- * Memory: one growable SharedArrayBuffer per queue (STRUCTURES_INITIAL bytes, at most
+ * Memory (sizes in src/shared/layout.ts): one growable SharedArrayBuffer per queue (STRUCTURES_INITIAL bytes, at most
  * STRUCTURES_MAX). Int32 word 0 (LATEST) is the byte offset of the current entry, 0 when no
  * structure is stored yet. An entry, 8-byte aligned from ENTRIES_START on, is
  * [u32 byte length][msgpack of the whole list, string[][]]. Entries are only appended:
@@ -29,8 +29,6 @@ import { pad8 } from '../order/memory.js';
  * msgpackr only ever appends to the list, and refuses to save over a list that changed
  * since it last loaded it (isCompatible), so concurrent writers never lose a structure.
  */
-const STRUCTURES_INITIAL = 4096;
-export const STRUCTURES_MAX = 4 * 1024 * 1024;
 const LATEST = 0;
 const ENTRIES_START = 8;
 /** Structures shared per queue (msgpackr's default). Objects of other shapes still work: their key lists travel inline. */
@@ -50,9 +48,6 @@ export class StructureStoreFullError extends Error {
   }
 }
 
-export function createStructureMemory(): SharedArrayBuffer {
-  return new SharedArrayBuffer(STRUCTURES_INITIAL, { maxByteLength: STRUCTURES_MAX });
-}
 
 /** msgpackr's shouldShareStructure: keeps very long key lists out of the store. */
 export function shouldShare(keys: readonly string[]): boolean {

@@ -1,8 +1,9 @@
 import { QueueCorruptError } from '../errors.js';
 import type { QueueState } from '../shared/state.js';
-import { DataArea, pad8 } from './memory.js';
+import { pad8 } from '../shared/layout.js';
+import { copyBytes, DataArea } from './memory.js';
 import type { OrderingStore } from './types.js';
-import type { TakeBuffer } from '../queue/core.js';
+import type { TakeBuffer } from './take-buffer.js';
 import type { EncodedRun } from '../codec/types.js';
 
 /**
@@ -283,11 +284,3 @@ export function packNumbers(items: readonly number[], write: (value: number, out
   return { bytes, starts };
 }
 
-/** Byte copy: a loop for short runs (cheaper than creating a subarray), `set` for long ones. */
-export function copyBytes(dst: Uint8Array, dstAt: number, src: Uint8Array, srcAt: number, len: number): void {
-  if (len <= 16) {
-    for (let i = 0; i < len; i++) dst[dstAt + i] = src[srcAt + i];
-  } else {
-    dst.set(src.subarray(srcAt, srcAt + len), dstAt);
-  }
-}

@@ -1,6 +1,6 @@
 import type { QueueState } from '../shared/state.js';
-import { DataArea, pad8 } from './memory.js';
-import { copyBytes } from './fifo.js';
+import { pad8 } from '../shared/layout.js';
+import { copyBytes, DataArea } from './memory.js';
 import type { OrderingStore } from './types.js';
 
 /**

@@ -1,8 +1,7 @@
 import { QueueCorruptError } from '../errors.js';
-import { DIRTY_EPOCH_MASK, DIRTY_UNSAFE, W } from '../shared/layout.js';
+import { ARENA_HEADER, DIRTY_EPOCH_MASK, DIRTY_UNSAFE, ENTRY_BYTES, pad8, W } from '../shared/layout.js';
 import type { QueueState } from '../shared/state.js';
-import { DataArea, pad8 } from './memory.js';
-import { copyBytes } from './fifo.js';
+import { copyBytes, DataArea } from './memory.js';
 import type { OrderingStore } from './types.js';
 
 /**
@@ -67,10 +66,11 @@ import type { OrderingStore } from './types.js';
  * only happens once the data area has reached the capacity with a large part of it live
  * (in practice more than about a third); FIFO's ring has the same exception when its
  * growth is capped by the capacity (see FifoRing.grow).
+ *
+ * The sizes of a heap entry and of a record header (ENTRY_BYTES, ARENA_HEADER) are named with
+ * the rest of the layout, in src/shared/layout.ts.
  */
-export const ENTRY_BYTES = 24;
-/** Arena record header bytes (the smallest record). */
-export const ARENA_HEADER = 24;
+
 const TAG_LIVE = 0;
 const TAG_FREE = 1;
 const TAG_FREED_BY = 0x80000000;

@@ -1,4 +1,4 @@
-import type { TakeBuffer } from '../queue/core.js';
+import type { TakeBuffer } from './take-buffer.js';
 /**
  * An ordering decides where an item's bytes live and which item comes out next.
  * The queue core (src/queue/core.ts) calls every method with the lock held and the

@@ -1,15 +1,15 @@
 import { Buffer } from 'node:buffer';
 import { NEGATIVE_TIMEOUT, taskDoneTooManyError } from '../errors.js';
-import { F, S, W } from '../shared/layout.js';
+import { F, pad8, S, W } from '../shared/layout.js';
 import { lock, releaseIfHeldBy, unlock } from '../shared/lock.js';
 import { QueueState, readCommitted } from '../shared/state.js';
 import type { QueueHandle } from '../shared/handle.js';
 import type { OrderingStore } from '../order/types.js';
+import type { TakeBuffer } from '../order/take-buffer.js';
 import type { PackedRecords } from '../order/fifo.js';
 import { FifoRing } from '../order/fifo.js';
 import { LifoStack } from '../order/lifo.js';
 import { PriorityHeap } from '../order/priority.js';
-import { pad8 } from '../order/memory.js';
 
 /** putSome/takeSome result when the queue is shut down (and, for takes, drained). */
 export const SHUT_DOWN = -1;
@@ -25,37 +25,6 @@ const OWN_ARRAY_BYTES = 4 * 1024;
 /** A Uint8Array of `len` bytes with its own (not pooled) ArrayBuffer, not zero-filled: the caller overwrites all of it. */
 function unfilledBytes(len: number): Uint8Array {
   return new Uint8Array(Buffer.allocUnsafeSlow(len).buffer, 0, len);
-}
-
-/**
- * Where takeSome copies records: small ones packed into a thread-local scratch buffer
- * (no allocation per item; the view decodes straight from it), large ones into arrays
- * of their own (one copy of a 64 MiB item, not two).
- */
-export class TakeBuffer {
-  scratch = new Uint8Array(16 * 1024);
-  n = 0;
-  readonly starts: number[] = [];
-  readonly lengths: number[] = [];
-  readonly priorities: number[] = [];
-  readonly owned: (Uint8Array | undefined)[] = [];
-
-  /** The bytes of record i: a view of scratch (valid until the next take) or an owned array. */
-  bytes(i: number): Uint8Array {
-    return this.owned[i] ?? this.scratch.subarray(this.starts[i], this.starts[i] + this.lengths[i]);
-  }
-
-  /** A private copy of record i (for codecs that may keep a view of their input). */
-  ownBytes(i: number): Uint8Array {
-    return this.owned[i] ?? this.scratch.slice(this.starts[i], this.starts[i] + this.lengths[i]);
-  }
-
-  /** Drops references to large arrays and a scratch buffer that grew large. */
-  release(): void {
-    for (let i = 0; i < this.n; i++) this.owned[i] = undefined;
-    if (this.scratch.length > 1024 * 1024) this.scratch = new Uint8Array(16 * 1024);
-    this.n = 0;
-  }
 }
 
 /**

@@ -6,7 +6,8 @@ import { QueueEmpty, QueueFull, QueueHandleError, QueueShutDown } from '../error
 import { createQueueMemory, validateHandle, type QueueHandle } from '../shared/handle.js';
 import type { OrderingName } from '../shared/layout.js';
 import { packNumbers, packRecords, packRun, RECORD_HEADER_BYTES, type PackedRecords } from '../order/fifo.js';
-import { QueueCore, SHUT_DOWN, TakeBuffer } from './core.js';
+import { QueueCore, SHUT_DOWN } from './core.js';
+import { TakeBuffer } from '../order/take-buffer.js';
 import { checkCapacity, checkMaxsize, checkOptionsObject, type AttachOptions, type QueueOptions } from './options.js';
 
 /** Codecs whose decode never keeps a view of its input, so it may read the scratch buffer. */

@@ -1,9 +1,8 @@
 import { QueueHandleError } from '../errors.js';
 import {
-  F, HEADER_BYTES, INITIAL_DATA_BYTES, LAYOUT_VERSION, MAGIC, ORDERING_CODES, S, STATE_BLOCKS, W, type OrderingName,
+  ARENA_HEADER, ENTRY_BYTES, F, HEADER_BYTES, INITIAL_DATA_BYTES, LAYOUT_VERSION, MAGIC, ORDERING_CODES, S, STATE_BLOCKS,
+  STRUCTURES_INITIAL, STRUCTURES_MAX, W, type OrderingName,
 } from './layout.js';
-import { ARENA_HEADER, ENTRY_BYTES } from '../order/priority.js';
-import { createStructureMemory, STRUCTURES_MAX } from '../codec/structures.js';
 
 /**
  * What crosses threads: a plain object of SharedArrayBuffers and names, so it can be
@@ -102,4 +101,9 @@ export function validateHandle(value: unknown): QueueHandle {
     }
   }
   return v as QueueHandle;
+}
+
+/** The default codec's shared record structures of a new queue (src/codec/structures.ts reads and writes them). */
+export function createStructureMemory(): SharedArrayBuffer {
+  return new SharedArrayBuffer(STRUCTURES_INITIAL, { maxByteLength: STRUCTURES_MAX });
 }

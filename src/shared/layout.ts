@@ -138,3 +138,28 @@ export const DEFAULT_CAPACITY = 2 ** 30;
 /** The data area starts this small and doubles as needed (never beyond capacity). */
 export const INITIAL_DATA_BYTES = 64 * 1024;
 export const MIN_CAPACITY = 64;
+
+/**
+ * Priority queues: bytes of one heap entry in the index buffer, and of an arena record's
+ * header (the smallest record). The heap and the arena are described in src/order/priority.ts.
+ */
+export const ENTRY_BYTES = 24;
+export const ARENA_HEADER = 24;
+
+/**
+ * The default codec's shared record structures (msgpackr key lists, src/codec/structures.ts):
+ * one growable SharedArrayBuffer per queue, STRUCTURES_INITIAL bytes at first, at most
+ * STRUCTURES_MAX.
+ */
+export const STRUCTURES_INITIAL = 4096;
+export const STRUCTURES_MAX = 4 * 1024 * 1024;
+
+/**
+ * Records are 8-byte aligned: V8 copies into or out of a SharedArrayBuffer word by word
+ * only when both offsets are 8-byte aligned, and byte by byte otherwise (64 KiB: 18 us
+ * against 2.7 us on Node 20). Every record size is a multiple of 8, and so is the data size.
+ */
+export function pad8(n: number): number {
+  // n < 2**31 always: lengths are checked against the buffer before they are padded.
+  return (n + 7) & ~7;
+}

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Packr } from 'msgpackr';
 import { AsyncQueue } from '../../src/index.js';
 import { createDefaultCodec } from '../../src/codec/default.js';
-import { createStructureMemory, StructureStore } from '../../src/codec/structures.js';
+import { StructureStore } from '../../src/codec/structures.js';
+import { createStructureMemory } from '../../src/shared/handle.js';
 import type { EncodedRun } from '../../src/codec/types.js';
 import { packRun, RECORD_HEADER_BYTES } from '../../src/order/fifo.js';
 
