@@ -23,4 +23,3 @@ export type { TokenBucketHandle, TokenBucketOptions, TakeOptions } from './limit
 export { Watermark } from './limit/watermark.js';
 export type { WatermarkOptions, WatermarkEvents } from './limit/watermark.js';
 export type { HandlerContext, ThreadInfo } from './pool/protocol.js';
-export type { Envelope as PoolEnvelope } from './pool/wire.js';

@@ -49,6 +49,11 @@ export class Pipeline<In = unknown, Out = unknown> {
   }
 
   /** Finishes everything submitted, then ends every stage, first to last. */
+  /** `await using p = pipeline(...)`: close() when the scope ends (see WorkerPool). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   close(): Promise<void> {
     return this.last.close();
   }

@@ -620,6 +620,14 @@ export class WorkerPool<In = unknown, Out = unknown> extends EventEmitter<PoolEv
   }
 
   /**
+   * `await using pool = new WorkerPool(...)`: close() when the scope ends (explicit resource
+   * management; TypeScript 5.2+, Node 20.4+). Use destroy() to stop without waiting for the work.
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /**
    * Stops now: fires ctx.signal in every worker, terminates the threads, rejects what is
    * pending with PoolClosedError (code 'ERR_POOL_DESTROYED') and returns what was queued or
    * in flight. On a pipeline, destroys every stage.

@@ -95,6 +95,20 @@ describe('WorkerPool close() and destroy()', () => {
   });
 });
 
+describe('explicit resource management', () => {
+  it('[Symbol.asyncDispose] closes a pool (work already submitted finishes) and a pipeline (every stage)', async () => {
+    const p = track(new WorkerPool<number, number>({ worker: handler('pool-square.mjs'), threads: 1 }));
+    const result = p.run(9);
+    await p[Symbol.asyncDispose]();
+    expect(await result).toBe(81);
+    expect(p.state).toBe('closed');
+    const chain = track(pipeline<number, number>({ worker: handler('pool-square.mjs') }, { worker: handler('pool-inc.mjs') }));
+    expect(await chain.run(3)).toBe(10);
+    await chain[Symbol.asyncDispose]();
+    await expect(chain.run(1)).rejects.toBeInstanceOf(PoolClosedError);
+  });
+});
+
 describe('WorkerPool idle threads', () => {
   it.each([1, 2])('an idle thread sleeps with its event loop free: a timer its handler started keeps firing (concurrency %i)', async (concurrency) => {
     const p = track(new WorkerPool<string, number>({ worker: handler('pool-ticker.mjs'), threads: 1, concurrency }));
