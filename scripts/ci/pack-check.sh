@@ -4,7 +4,7 @@
 # the npm registry) and there
 #   1. runs an ESM consumer (import 'conveyor-queue'): a Queue round trip and a small WorkerPool,
 #   2. runs a CommonJS consumer (require('conveyor-queue')) doing the same,
-#   3. type-checks a TypeScript consumer with tsc, moduleResolution node16, nodenext and bundler,
+#   3. type-checks a TypeScript consumer with tsc (the newest pinned and the oldest supported), moduleResolution node16, nodenext and bundler,
 #      without skipLibCheck (the package's .d.ts files are checked too),
 #   4. runs publint and @arethetypeswrong/cli (attw) on the tarball, failing on errors.
 # Run from the repository root after `npm ci`: bash scripts/ci/pack-check.sh
@@ -12,6 +12,8 @@
 set -euo pipefail
 
 TYPESCRIPT_VERSION=5.9.3
+# The oldest TypeScript the public .d.ts must type-check with (no skipLibCheck), installed under an alias.
+TYPESCRIPT_OLDEST_VERSION=5.4.5
 TYPES_NODE_VERSION=20.19.25
 PUBLINT_VERSION=0.3.25
 ATTW_VERSION=0.18.5
@@ -56,7 +58,7 @@ cat > package.json <<'JSON'
 { "name": "conveyor-pack-check", "private": true, "type": "module" }
 JSON
 npm install --no-audit --no-fund --loglevel=error "$tgz" \
-  "typescript@$TYPESCRIPT_VERSION" "@types/node@$TYPES_NODE_VERSION" \
+  "typescript@$TYPESCRIPT_VERSION" "typescript-oldest@npm:typescript@$TYPESCRIPT_OLDEST_VERSION" "@types/node@$TYPES_NODE_VERSION" \
   "publint@$PUBLINT_VERSION" "@arethetypeswrong/cli@$ATTW_VERSION"
 
 cat > handler.mjs <<'JS'
@@ -129,7 +131,7 @@ main().catch((error) => {
 JS
 node consumer.cjs
 
-step "3. TypeScript consumer (tsc $TYPESCRIPT_VERSION, no skipLibCheck)"
+step "3. TypeScript consumer (tsc $TYPESCRIPT_VERSION and $TYPESCRIPT_OLDEST_VERSION, no skipLibCheck)"
 mkdir -p ts
 # ESM (the scratch package is "type": "module") and, for node16/nodenext, a CommonJS .cts file.
 cat > ts/esm.ts <<'TS'
@@ -175,7 +177,9 @@ tsconfig nodenext nodenext esm.ts cjs.cts
 tsconfig esnext bundler esm.ts
 for resolution in node16 nodenext bundler; do
   ./node_modules/.bin/tsc -p "ts/tsconfig.$resolution.json"
-  echo "tsc moduleResolution $resolution: ok"
+  echo "tsc $TYPESCRIPT_VERSION moduleResolution $resolution: ok"
+  node node_modules/typescript-oldest/bin/tsc -p "ts/tsconfig.$resolution.json"
+  echo "tsc $TYPESCRIPT_OLDEST_VERSION moduleResolution $resolution: ok"
 done
 
 step "4. publint $PUBLINT_VERSION and attw $ATTW_VERSION"
@@ -188,4 +192,4 @@ step "4. publint $PUBLINT_VERSION and attw $ATTW_VERSION"
 ./node_modules/.bin/attw "$tgz" --entrypoints ./worker --profile node16 --ignore-rules cjs-resolves-to-esm
 
 step "done"
-echo "pack-check: OK: $tarball ($((size / 1000)) kB packed, $((unpacked / 1000)) kB unpacked, $files files): ESM and CommonJS consumers, tsc node16/nodenext/bundler, publint, attw, in $((SECONDS - start)) s"
+echo "pack-check: OK: $tarball ($((size / 1000)) kB packed, $((unpacked / 1000)) kB unpacked, $files files): ESM and CommonJS consumers, tsc $TYPESCRIPT_OLDEST_VERSION and $TYPESCRIPT_VERSION node16/nodenext/bundler, publint, attw, in $((SECONDS - start)) s"

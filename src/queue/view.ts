@@ -100,6 +100,7 @@ export abstract class QueueView<T> {
   private readonly copyOnDecode: boolean;
   private readonly decodeRange: RangeDecoder['decodeRange'] | null;
 
+  /** @internal views are made by the subclasses' constructors and from() */
   protected constructor(init: ViewInit) {
     this.core = init.core;
     this.codec = init.codec;
@@ -194,11 +195,13 @@ export abstract class QueueView<T> {
   }
 
   /** Inserts enc's records from `from` on while there is room: how many, or SHUT_DOWN. */
+  /** @internal */
   protected insertSome(enc: Encoded, from: number): number {
     return enc.packed !== null ? this.core.putPacked(enc.packed, from) : this.core.putSome(enc.records as Uint8Array[], enc.priorities, from);
   }
 
   /** Encodes items before any lock is taken; throws (changing nothing) on the first bad one. */
+  /** @internal */
   protected encode(items: readonly T[]): Encoded {
     // Batches only: for a single item a run measured no cheaper than encode() and putSome.
     if (this.fifo && items.length > 1) {
@@ -252,6 +255,7 @@ export abstract class QueueView<T> {
   }
 
   /** Decodes what the last take copied out, then lets go of the take buffer. */
+  /** @internal */
   protected decodeTaken(): T[] {
     const buf = takeBuffer;
     const items = new Array<T>(buf.n);
