@@ -89,3 +89,16 @@ export function taskDoneTooManyError(): RangeError {
   return Object.assign(new RangeError(TASK_DONE_TOO_MANY), { code: 'ERR_TASK_DONE_TOO_MANY' as const });
 }
 export const NEGATIVE_TIMEOUT = "'timeout' must be a non-negative number";
+
+/**
+ * A wrong argument or option: TypeError (wrong type) or RangeError (outside the accepted
+ * range) with Node's own codes, so that callers can test `err.code` as they do for Node's APIs.
+ * The message names the argument and what it accepts.
+ */
+export function argTypeError(message: string): TypeError & { code: 'ERR_INVALID_ARG_TYPE' } {
+  return Object.assign(new TypeError(message), { code: 'ERR_INVALID_ARG_TYPE' as const });
+}
+
+export function argRangeError(message: string): RangeError & { code: 'ERR_OUT_OF_RANGE' } {
+  return Object.assign(new RangeError(message), { code: 'ERR_OUT_OF_RANGE' as const });
+}

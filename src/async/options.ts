@@ -1,6 +1,7 @@
 import { checkTimeout } from '../queue/core.js';
 import { checkOptionsObject } from '../queue/options.js';
 import type { WaitLimits } from './waiter.js';
+import { argTypeError } from '../errors.js';
 
 /** Options of the async put/get/putMany/getMany. */
 export interface AsyncWaitOptions {
@@ -30,7 +31,7 @@ function isAbortSignal(value: unknown): value is AbortSignal {
 function checkSignal(value: unknown): AbortSignal | undefined {
   if (value === undefined) return undefined;
   if (!isAbortSignal(value)) {
-    throw new TypeError(`signal must be an AbortSignal (e.g. new AbortController().signal or AbortSignal.timeout(ms)), got ${value === null ? 'null' : typeof value}`);
+    throw argTypeError(`signal must be an AbortSignal (e.g. new AbortController().signal or AbortSignal.timeout(ms)), got ${value === null ? 'null' : typeof value}`);
   }
   return value;
 }

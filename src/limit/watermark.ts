@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { argTypeError, argRangeError } from '../errors.js';
 
 export interface WatermarkOptions {
   /** Level at which the mark goes high (producers should pause). Integer >= 1. */
@@ -36,14 +37,14 @@ export class Watermark extends EventEmitter<WatermarkEvents> {
   constructor(options: WatermarkOptions) {
     super();
     if (typeof options !== 'object' || options === null) {
-      throw new TypeError('Watermark options must be an object like { high: 100, low: 20 }');
+      throw argTypeError('Watermark options must be an object like { high: 100, low: 20 }');
     }
     const { high, low } = options;
     if (typeof high !== 'number' || !Number.isInteger(high) || high < 1) {
-      throw new RangeError(`high must be an integer >= 1, got ${String(high)}`);
+      throw argRangeError(`high must be an integer >= 1, got ${String(high)}`);
     }
     if (typeof low !== 'number' || !Number.isInteger(low) || low < 0 || low >= high) {
-      throw new RangeError(`low must be an integer from 0 to high - 1 (${high - 1}), got ${String(low)}`);
+      throw argRangeError(`low must be an integer from 0 to high - 1 (${high - 1}), got ${String(low)}`);
     }
     this.high = high;
     this.low = low;
@@ -62,7 +63,7 @@ export class Watermark extends EventEmitter<WatermarkEvents> {
   /** Records the current level; emits 'high' or 'low' when it crosses a mark. */
   update(level: number): void {
     if (typeof level !== 'number' || !Number.isFinite(level) || level < 0) {
-      throw new RangeError(`level must be a finite number >= 0, got ${String(level)}`);
+      throw argRangeError(`level must be a finite number >= 0, got ${String(level)}`);
     }
     this.current = level;
     if (!this.raised && level >= this.high) {

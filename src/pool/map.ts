@@ -1,4 +1,5 @@
 import type { Dispatcher, Settle } from './dispatcher.js';
+import { argTypeError } from '../errors.js';
 
 export interface MapOptions {
   /** Yield results in input order (default true), or as soon as each is done. */
@@ -18,7 +19,7 @@ function iteratorOf(source: unknown): { it: AnyIterator; sync: boolean } {
     const syncIt = s[Symbol.iterator];
     if (typeof syncIt === 'function') return { it: syncIt.call(s), sync: true };
   }
-  throw new TypeError(`map() source must be an Iterable or an AsyncIterable, got ${source === null ? 'null' : typeof source}`);
+  throw argTypeError(`map() source must be an Iterable or an AsyncIterable, got ${source === null ? 'null' : typeof source}`);
 }
 
 /** Slot states of the result ring. */

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { validateHandle, type QueueHandle } from '../shared/handle.js';
+import { argTypeError, argRangeError } from '../errors.js';
 
 /** Anything that carries a queue handle: an AsyncQueue, a Queue, another pool's `output`. */
 export interface QueueSource {
@@ -79,9 +80,9 @@ const RESERVED_PISCINA = ['filename', 'minThreads', 'maxThreads', 'concurrentTas
 
 function integerIn(name: string, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw new TypeError(`${name} must be an integer from ${min} to ${max}, got ${typeof value}`);
+  if (typeof value !== 'number') throw argTypeError(`${name} must be an integer from ${min} to ${max}, got ${typeof value}`);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw Object.assign(new RangeError(`${name} must be an integer from ${min} to ${max}, got ${value}`), { code: 'ERR_OUT_OF_RANGE' });
+    throw argRangeError(`${name} must be an integer from ${min} to ${max}, got ${value}`);
   }
   return value;
 }
@@ -89,13 +90,13 @@ function integerIn(name: string, value: unknown, min: number, max: number, fallb
 /** The path a file URL or a path (absolute, or relative to the working directory) names; `name` is the option's. */
 function filePath(name: string, value: unknown, what: string): string {
   if (value instanceof URL) {
-    if (value.protocol !== 'file:') throw new TypeError(`${name} must be a file: URL or a path, got a ${value.protocol} URL`);
+    if (value.protocol !== 'file:') throw argTypeError(`${name} must be a file: URL or a path, got a ${value.protocol} URL`);
     return fileURLToPath(value);
   }
   if (typeof value === 'string' && value.length > 0) {
     return value.startsWith('file:') ? fileURLToPath(value) : isAbsolute(value) ? value : resolve(value);
   }
-  throw new TypeError(`${name} must be a file URL or a path to ${what}, got ${value === '' ? 'an empty string' : typeof value}`);
+  throw argTypeError(`${name} must be a file URL or a path to ${what}, got ${value === '' ? 'an empty string' : typeof value}`);
 }
 
 const isFile = (path: string): boolean => existsSync(path) && statSync(path).isFile();
@@ -104,7 +105,7 @@ const isFile = (path: string): boolean => existsSync(path) && statSync(path).isF
 function resolveWorkerUrl(worker: unknown): string {
   const path = filePath('worker', worker, 'the handler module');
   if (!isFile(path)) {
-    throw Object.assign(new TypeError(`worker: no module file at ${path} (give a file URL, e.g. new URL('./handler.mjs', import.meta.url), or an absolute path)`), { code: 'ERR_POOL_WORKER_NOT_FOUND' });
+    throw Object.assign(argTypeError(`worker: no module file at ${path} (give a file URL, e.g. new URL('./handler.mjs', import.meta.url), or an absolute path)`), { code: 'ERR_POOL_WORKER_NOT_FOUND' });
   }
   return pathToFileURL(path).href;
 }
@@ -114,7 +115,7 @@ function resolveConsumerWorker(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   const path = filePath('consumerWorker', value, "conveyor-queue's consumer worker");
   if (!isFile(path)) {
-    throw Object.assign(new TypeError(
+    throw Object.assign(argTypeError(
       `consumerWorker: no file at ${path}: give the path of conveyor-queue's consumer worker, the file 'conveyor-queue/worker' resolves to `
       + '(node_modules/conveyor-queue/dist/workers/consumer.js) or the file your bundler emitted for that entry point',
     ), { code: 'ERR_POOL_CONSUMER_NOT_FOUND' });
@@ -124,7 +125,7 @@ function resolveConsumerWorker(value: unknown): string | undefined {
 
 export function resolvePoolOptions(options: unknown): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`WorkerPool options must be an object with at least { worker }, got ${options === null ? 'null' : typeof options}`);
+    throw argTypeError(`WorkerPool options must be an object with at least { worker }, got ${options === null ? 'null' : typeof options}`);
   }
   const o = options as Record<string, unknown>;
   const worker = resolveWorkerUrl(o.worker);
@@ -136,20 +137,20 @@ export function resolvePoolOptions(options: unknown): ResolvedOptions {
   let input: QueueHandle | undefined;
   if (o.input !== undefined) {
     if (typeof o.input !== 'object' || o.input === null || !('handle' in o.input)) {
-      throw new TypeError('input must be a queue (an AsyncQueue, a Queue or another pool\'s output): something with a .handle');
+      throw argTypeError('input must be a queue (an AsyncQueue, a Queue or another pool\'s output): something with a .handle');
     }
     input = validateHandle((o.input as QueueSource).handle);
-    if (input.ordering !== 'fifo') throw new TypeError(`input must be a FIFO queue (AsyncQueue or Queue), got a ${input.ordering} queue`);
+    if (input.ordering !== 'fifo') throw argTypeError(`input must be a FIFO queue (AsyncQueue or Queue), got a ${input.ordering} queue`);
   }
 
   const services: Record<string, object> = {};
   if (o.services !== undefined) {
     if (typeof o.services !== 'object' || o.services === null || Array.isArray(o.services)) {
-      throw new TypeError('services must be an object mapping names to objects, e.g. { logger: console }');
+      throw argTypeError('services must be an object mapping names to objects, e.g. { logger: console }');
     }
     for (const [name, value] of Object.entries(o.services)) {
       if ((typeof value !== 'object' && typeof value !== 'function') || value === null) {
-        throw new TypeError(`services.${name} must be an object (its methods are called from handlers), got ${value === null ? 'null' : typeof value}`);
+        throw argTypeError(`services.${name} must be an object (its methods are called from handlers), got ${value === null ? 'null' : typeof value}`);
       }
       services[name] = value as object;
     }
@@ -157,10 +158,10 @@ export function resolvePoolOptions(options: unknown): ResolvedOptions {
 
   let piscina: PiscinaPassThrough = {};
   if (o.piscina !== undefined) {
-    if (typeof o.piscina !== 'object' || o.piscina === null) throw new TypeError(`piscina must be an object of piscina options, got ${typeof o.piscina}`);
+    if (typeof o.piscina !== 'object' || o.piscina === null) throw argTypeError(`piscina must be an object of piscina options, got ${typeof o.piscina}`);
     for (const key of RESERVED_PISCINA) {
       if (key in o.piscina) {
-        throw new TypeError(`piscina.${key} is set by the pool (one consumer per thread): use the pool's threads/concurrency/maxsize options instead`);
+        throw argTypeError(`piscina.${key} is set by the pool (one consumer per thread): use the pool's threads/concurrency/maxsize options instead`);
       }
     }
     piscina = o.piscina as PiscinaPassThrough;

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { NEGATIVE_TIMEOUT, taskDoneTooManyError } from '../errors.js';
+import { argRangeError, argTypeError, NEGATIVE_TIMEOUT, taskDoneTooManyError } from '../errors.js';
 import { F, pad8, S, W } from '../shared/layout.js';
 import { lock, releaseIfHeldBy, unlock } from '../shared/lock.js';
 import { QueueState, readCommitted } from '../shared/state.js';
@@ -292,7 +292,7 @@ export class QueueCore {
    * Calling it for a thread that is still running would break the lock: only after 'exit'.
    */
   recoverThread(threadId: number): boolean {
-    if (!Number.isInteger(threadId) || threadId < 0) throw new RangeError(`threadId must be a non-negative integer, got ${threadId}`);
+    if (!Number.isInteger(threadId) || threadId < 0) throw argRangeError(`threadId must be a non-negative integer, got ${threadId}`);
     const released = releaseIfHeldBy(this.h, threadId + 1);
     this.bump(W.NOT_EMPTY, W.GETTERS_WAITING, Infinity);
     this.bump(W.NOT_FULL, W.PUTTERS_WAITING, Infinity);
@@ -310,7 +310,7 @@ export class QueueCore {
 /** Validates a timeout in milliseconds: undefined/null for none, else a number >= 0 (Infinity allowed). */
 export function checkTimeout(timeout: unknown): number | undefined {
   if (timeout === undefined || timeout === null) return undefined;
-  if (typeof timeout !== 'number') throw new TypeError(`timeout must be a number of milliseconds, got ${typeof timeout}`);
-  if (!(timeout >= 0)) throw Object.assign(new RangeError(`${NEGATIVE_TIMEOUT} (milliseconds), got ${timeout}`), { code: 'ERR_OUT_OF_RANGE' });
+  if (typeof timeout !== 'number') throw argTypeError(`timeout must be a number of milliseconds, got ${typeof timeout}`);
+  if (!(timeout >= 0)) throw argRangeError(`${NEGATIVE_TIMEOUT} (milliseconds), got ${timeout}`);
   return timeout;
 }
