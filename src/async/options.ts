@@ -28,7 +28,8 @@ function isAbortSignal(value: unknown): value is AbortSignal {
     && typeof v.addEventListener === 'function' && typeof v.removeEventListener === 'function';
 }
 
-function checkSignal(value: unknown): AbortSignal | undefined {
+/** An optional AbortSignal option: undefined, or a signal (TypeError ERR_INVALID_ARG_TYPE otherwise). */
+export function checkSignal(value: unknown): AbortSignal | undefined {
   if (value === undefined) return undefined;
   if (!isAbortSignal(value)) {
     throw argTypeError(`signal must be an AbortSignal (e.g. new AbortController().signal or AbortSignal.timeout(ms)), got ${value === null ? 'null' : typeof value}`);

@@ -4,6 +4,12 @@ import { argTypeError } from '../errors.js';
 export interface MapOptions {
   /** Yield results in input order (default true), or as soon as each is done. */
   ordered?: boolean;
+  /**
+   * Stops the map when aborted: the loop throws `signal.reason` at its next step, the source is
+   * read no further, and the results of items already sent are ignored. Items a thread has
+   * already taken still run to the end (ctx.signal fires only on destroy()).
+   */
+  signal?: AbortSignal;
 }
 
 /** Most items taken from a sync source per put (one lock acquisition, at most one wake-up). */
@@ -43,7 +49,9 @@ export async function* mapThrough(
   ordered: boolean,
   window: number,
   gate: () => Error | null,
+  signal?: AbortSignal,
 ): AsyncGenerator<unknown, void, undefined> {
+  if (signal?.aborted) throw signal.reason;
   const { it, sync } = iteratorOf(source);
   // The source is read again only when this much room is free: big puts, few wake-ups.
   const refill = Math.max(1, Math.min(CHUNK, Math.floor(window / 4)));
@@ -134,9 +142,18 @@ export async function* mapThrough(
     }
   };
 
+  let aborted: { reason: unknown } | null = null;
+  const onAbort = (): void => {
+    aborted = { reason: signal?.reason };
+    stop = true;
+    notifyFeeder();
+    notifyConsumer();
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
   const feeding = feed();
   try {
     for (;;) {
+      if (aborted) throw (aborted as { reason: unknown }).reason;
       const slot = ordered ? yielded % window : arrivedHead % window;
       const s = ordered || arrivedHead < arrivedTail ? state[slot] : EMPTY;
       if (s !== EMPTY) {
@@ -158,6 +175,7 @@ export async function* mapThrough(
       await new Promise<void>((r) => (wakeConsumer = r));
     }
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     stop = true;
     notifyFeeder();
     for (const chunk of chunks) dispatcher.forget(chunk.ids);

@@ -1,6 +1,6 @@
 import type { MapOptions } from './map.js';
 import type { WorkerPoolOptions } from './options.js';
-import { WorkerPool, type DestroyReport, type PoolStats } from './pool.js';
+import { WorkerPool, type DestroyReport, type PoolStats, type RunOptions } from './pool.js';
 
 /** One stage of a pipeline: the pool options without `input` (the previous stage's output is used). */
 export type StageOptions = Omit<WorkerPoolOptions, 'input'>;
@@ -36,8 +36,8 @@ export class Pipeline<In = unknown, Out = unknown> {
     return this.stages[this.stages.length - 1] as WorkerPool<In, Out>;
   }
 
-  run(item: In): Promise<Out> {
-    return this.last.run(item);
+  run(item: In, options?: RunOptions): Promise<Out> {
+    return this.last.run(item, options);
   }
 
   map(source: Iterable<In> | AsyncIterable<In>, options?: MapOptions): AsyncIterable<Out> {

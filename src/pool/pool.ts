@@ -5,7 +5,9 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { Piscina } from 'piscina';
 import { AsyncQueue } from '../async/async-queue.js';
-import { QueueShutDown } from '../errors.js';
+import { argTypeError, QueueShutDown } from '../errors.js';
+import { checkSignal } from '../async/options.js';
+import { checkOptionsObject } from '../queue/options.js';
 import type { QueueHandle } from '../shared/handle.js';
 import { Dispatcher } from './dispatcher.js';
 import { PoolClosedError, WorkerLoadError } from './errors.js';
@@ -32,6 +34,12 @@ export interface ThreadStats {
   inFlight: number;
   /** Times this thread index got a new worker after its worker died. */
   restarts: number;
+}
+
+/** Options of run(). */
+export interface RunOptions {
+  /** Rejects with `signal.reason` when aborted; the result, if it still comes, is ignored. */
+  signal?: AbortSignal;
 }
 
 export interface PoolStats {
@@ -462,18 +470,40 @@ export class WorkerPool<In = unknown, Out = unknown> extends EventEmitter<PoolEv
 
   // ---- items ------------------------------------------------------------------
 
-  /** Runs one item; resolves with the handler's result or rejects with its error. */
-  run(item: In): Promise<Out> {
-    const closed = this.gate();
-    if (closed) return Promise.reject(closed);
+  /**
+   * Runs one item; resolves with the handler's result or rejects with its error. With
+   * `signal`, rejects with `signal.reason` once it is aborted and ignores the result; the
+   * item is not taken back if a thread has it already (ctx.signal fires only on destroy()).
+   */
+  run(item: In, options?: RunOptions): Promise<Out> {
+    let signal: AbortSignal | undefined;
     let dispatcher: Dispatcher;
     try {
+      signal = checkSignal(checkOptionsObject(options, 'run() options').signal);
+      const closed = this.gate();
+      if (closed) throw closed;
+      if (signal?.aborted) throw signal.reason;
       dispatcher = this.dispatcher();
     } catch (error) {
       return Promise.reject(error);
     }
     return new Promise<Out>((resolve, reject) => {
-      void dispatcher.submit([item], (ok, value) => (ok ? resolve(value as Out) : reject(value)), 0).queued;
+      if (signal === undefined) {
+        void dispatcher.submit([item], (ok, value) => (ok ? resolve(value as Out) : reject(value)), 0).queued;
+        return;
+      }
+      const s = signal;
+      const onAbort = (): void => {
+        dispatcher.forget(ids);
+        reject(s.reason);
+      };
+      const { ids } = dispatcher.submit([item], (ok, value) => {
+        s.removeEventListener('abort', onAbort);
+        if (ok) resolve(value as Out);
+        else reject(value);
+      }, 0);
+      // submit() can settle at once (a closed dispatcher): then ids is empty and nothing listens.
+      if (ids.length > 0) s.addEventListener('abort', onAbort, { once: true });
     });
   }
 
@@ -483,15 +513,16 @@ export class WorkerPool<In = unknown, Out = unknown> extends EventEmitter<PoolEv
    * fast as results are consumed (a window of about twice the input's maxsize).
    */
   map(source: Iterable<In> | AsyncIterable<In>, options?: MapOptions): AsyncIterable<Out> {
-    if (options !== undefined && (typeof options !== 'object' || options === null)) throw new TypeError('map() options must be an object like { ordered: false }');
+    if (options !== undefined && (typeof options !== 'object' || options === null)) throw argTypeError('map() options must be an object like { ordered: false }');
     const ordered = options?.ordered ?? true;
-    if (typeof ordered !== 'boolean') throw new TypeError(`ordered must be a boolean, got ${typeof ordered}`);
+    if (typeof ordered !== 'boolean') throw argTypeError(`ordered must be a boolean, got ${typeof ordered}`);
+    const signal = checkSignal(options?.signal);
     const closed = this.gate();
     if (closed) throw closed;
     const dispatcher = this.dispatcher();
     const head = this.head();
     const window = Math.max(2 * head.inputQ.maxsize, 2 * this.threads * this.opts.concurrency, 64);
-    return mapThrough(dispatcher, source, ordered, window, () => this.gate()) as AsyncIterable<Out>;
+    return mapThrough(dispatcher, source, ordered, window, () => this.gate(), signal) as AsyncIterable<Out>;
   }
 
   /**

@@ -272,3 +272,55 @@ describe('WorkerPool map() ended early', () => {
     expect(seen).toEqual([1, 4]);
   });
 });
+
+describe('per-call AbortSignal on run() and map()', () => {
+  const slow = handler('pool-async.mjs');
+
+  it('run() with an aborted signal rejects with its reason and submits nothing', async () => {
+    const p = pool<{ value: number; ms: number }, { value: number }>({ worker: slow, threads: 1 });
+    const reason = new Error('not needed any more');
+    await expect(p.run({ value: 1, ms: 1 }, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    expect(p.stats().submitted).toBe(0);
+  });
+
+  it('run() rejects as soon as the signal aborts; the pool goes on', async () => {
+    const p = pool<{ value: number; ms: number }, { value: number }>({ worker: slow, threads: 1 });
+    const controller = new AbortController();
+    const started = performance.now();
+    const running = p.run({ value: 1, ms: 3000 }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+    expect(performance.now() - started).toBeLessThan(2000);
+    // A signal that never fires changes nothing.
+    expect((await p.run({ value: 2, ms: 1 }, { signal: new AbortController().signal })).value).toBe(2);
+  });
+
+  it('map() stops when the signal aborts: the loop throws the reason, the source is read no further', async () => {
+    const p = pool<number, number>({ worker: handler('pool-square.mjs'), threads: 2 });
+    const controller = new AbortController();
+    let read = 0;
+    function* source(): Generator<number> {
+      for (let i = 0; i < 1_000_000; i++) {
+        read++;
+        yield i;
+      }
+    }
+    const got: number[] = [];
+    const reason = new Error('stop');
+    await expect((async () => {
+      for await (const r of p.map(source(), { signal: controller.signal })) {
+        got.push(r);
+        if (got.length === 100) controller.abort(reason);
+      }
+    })()).rejects.toBe(reason);
+    expect(got).toEqual(range(100).map((i) => i * i));
+    expect(read).toBeLessThan(100_000);
+    await expect(collect(p.map([1], { signal: AbortSignal.abort(reason) }))).rejects.toBe(reason);
+  });
+
+  it('a signal that is not an AbortSignal is refused', async () => {
+    const p = pool<number, number>({ worker: handler('pool-square.mjs'), threads: 1 });
+    await expect(p.run(1, { signal: {} as AbortSignal })).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+    expect(() => p.map([1], { signal: 'x' as unknown as AbortSignal })).toThrow(TypeError);
+  });
+});
