@@ -479,7 +479,7 @@ export class WorkerPool<In = unknown, Out = unknown> extends EventEmitter<PoolEv
     let signal: AbortSignal | undefined;
     let dispatcher: Dispatcher;
     try {
-      signal = checkSignal(checkOptionsObject(options, 'run() options').signal);
+      if (options !== undefined) signal = checkSignal(checkOptionsObject(options, 'run() options').signal);
       const closed = this.gate();
       if (closed) throw closed;
       if (signal?.aborted) throw signal.reason;
