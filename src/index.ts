@@ -12,7 +12,7 @@ export type {
   AsyncQueueLike, AsyncWaitOptions, AsyncPutOptions, AsyncGetOptions, AsyncJoinOptions, LocalQueueOptions, WaitingCounts,
 } from './async/index.js';
 export { WorkerPool } from './pool/pool.js';
-export type { RunOptions, PoolStats, ThreadStats, PoolState, WorkerExitInfo, DestroyReport, ReportedItem, PoolEvents } from './pool/pool.js';
+export type { HandlerItem, HandlerResult, RunOptions, PoolStats, ThreadStats, PoolState, WorkerExitInfo, DestroyReport, ReportedItem, PoolEvents } from './pool/pool.js';
 export type { WorkerPoolOptions, PiscinaPassThrough, QueueSource } from './pool/options.js';
 export type { MapOptions } from './pool/map.js';
 export { WorkerDiedError, PoolClosedError, WorkerLoadError } from './pool/errors.js';

@@ -36,6 +36,14 @@ export interface ThreadStats {
   restarts: number;
 }
 
+/**
+ * The item type of a handler module, given as `typeof import('./handler.js')`: the first
+ * parameter of its default export.
+ */
+export type HandlerItem<M> = M extends { default: (item: infer I, ...rest: never[]) => unknown } ? I : never;
+/** The result type of a handler module: what its default export returns, awaited. */
+export type HandlerResult<M> = M extends { default: (...args: never[]) => infer R } ? Awaited<R> : never;
+
 /** Options of run(). */
 export interface RunOptions {
   /** Rejects with `signal.reason` when aborted; the result, if it still comes, is ignored. */
@@ -172,6 +180,16 @@ function explainStartError(error: Error): Error {
  *   workers/consumer.ts     the loop that runs in each thread
  */
 export class WorkerPool<In = unknown, Out = unknown> extends EventEmitter<PoolEvents> {
+  /**
+   * A pool typed from its handler module, so the types are written once, in the handler:
+   * `WorkerPool.of<typeof import('./score.js')>({ worker: new URL('./score.js', import.meta.url) })`
+   * is a `WorkerPool<string, number>` for `export default (text: string): number => ...`.
+   * (The type names the module; the `worker` option still says which file runs.)
+   */
+  static of<M>(options: WorkerPoolOptions): WorkerPool<HandlerItem<M>, HandlerResult<M>> {
+    return new WorkerPool<HandlerItem<M>, HandlerResult<M>>(options);
+  }
+
   readonly threads: number;
   private readonly opts: ResolvedOptions;
   private readonly piscina: Piscina;
