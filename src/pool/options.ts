@@ -35,9 +35,11 @@ export interface WorkerPoolOptions {
   /** Items in flight per thread (for async handlers), 1 to 10000. Default 1. */
   concurrency?: number;
   /**
-   * Bound of the input queue (backpressure), 1 to 2**24, in records: run() puts one item per
-   * record, map() up to 64 consecutive items per record. map() also keeps at most
-   * 2 * maxsize items between its source and its output. Default 2048. Ignored with `input`.
+   * Bound of the input (and output) queue (backpressure), 0 to 2**24, in records: run() puts
+   * one item per record, map() up to 64 consecutive items per record. map() also keeps at most
+   * 2 * maxsize items between its source and its output. 0 is unbounded, as for a queue: run()
+   * never waits for room, and map() reads its source through a window of its own
+   * (2 * threads * concurrency items, at least 64). Default 2048. Ignored with `input`.
    */
   maxsize?: number;
   /** Redeliveries of an item whose worker died while holding it, 0 to 100. Default 1. */
@@ -131,7 +133,7 @@ export function resolvePoolOptions(options: unknown): ResolvedOptions {
   const worker = resolveWorkerUrl(o.worker);
   const threads = integerIn('threads', o.threads, 1, MAX_THREADS, Math.min(availableParallelism(), MAX_THREADS));
   const concurrency = integerIn('concurrency', o.concurrency, 1, MAX_CONCURRENCY, 1);
-  const maxsize = integerIn('maxsize', o.maxsize, 1, MAX_MAXSIZE, DEFAULT_MAXSIZE);
+  const maxsize = integerIn('maxsize', o.maxsize, 0, MAX_MAXSIZE, DEFAULT_MAXSIZE);
   const retries = integerIn('retries', o.retries, 0, MAX_RETRIES, 1);
 
   let input: QueueHandle | undefined;

@@ -221,7 +221,7 @@ describe('WorkerPool options', () => {
     [{ worker, threads: 1.5 }, RangeError, /threads/],
     [{ worker, threads: '2' }, TypeError, /threads must be an integer from 1 to 1024, got string/],
     [{ worker, concurrency: 0 }, RangeError, /concurrency must be an integer from 1 to 10000/],
-    [{ worker, maxsize: -1 }, RangeError, /maxsize must be an integer from 1 to 16777216/],
+    [{ worker, maxsize: -1 }, RangeError, /maxsize must be an integer from 0 to 16777216/],
     [{ worker, retries: -1 }, RangeError, /retries must be an integer from 0 to 100/],
     [{ worker: 42 }, TypeError, /worker must be a file URL or a path/],
     [{ worker: '/no/such/handler.mjs' }, TypeError, /worker: no module file at \/no\/such\/handler\.mjs/],
@@ -270,6 +270,30 @@ describe('WorkerPool map() ended early', () => {
       for await (const r of p.map(failing())) seen.push(r);
     })()).rejects.toThrow('source broke');
     expect(seen).toEqual([1, 4]);
+  });
+});
+
+describe('WorkerPool maxsize 0: unbounded, as for a queue', () => {
+  it('run() never waits for room; map() still bounds what it reads ahead', async () => {
+    const p = pool<number, number>({ worker: handler('pool-square.mjs'), threads: 2, maxsize: 0 });
+    expect(p.input.maxsize).toBe(0);
+    const results = await Promise.all(range(5000).map((i) => p.run(i)));
+    expect(results).toEqual(range(5000).map((i) => i * i));
+    let pulled = 0;
+    function* source(): Generator<number> {
+      for (let i = 0; i < 100_000; i++) {
+        pulled++;
+        yield i;
+      }
+    }
+    let consumed = 0;
+    for await (const r of p.map(source())) {
+      expect(r).toBe(consumed * consumed);
+      consumed++;
+      // The window with maxsize 0: 2 * threads * concurrency, at least 64 items.
+      expect(pulled - consumed).toBeLessThanOrEqual(64);
+      if (consumed === 2000) break;
+    }
   });
 });
 
