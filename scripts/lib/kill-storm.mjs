@@ -150,7 +150,7 @@ export async function runKillStorm({ ordering = 'fifo', kills = 1000, workers = 
     const { id } = w;
     try {
       const ended = Promise.all([w.worker.terminate(), w.exited]);
-      // Node 22: a terminate() can be lost, the thread then runs on (see the report). Ask again.
+      // A terminate() can be lost (seen on Node 22, 24, 26): the thread runs on. Ask again (docs/runtimes.md).
       for (let again = 0; again < 5; again++) {
         if ((await Promise.race([ended.then(() => 'ended'), sleep(1000)])) === 'ended') break;
         stats.terminateRetries++;

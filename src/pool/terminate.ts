@@ -7,10 +7,10 @@ import type { Worker } from 'node:worker_threads';
 export const TERMINATE_RETRY_MS = 1000;
 
 /**
- * A terminate() that never takes effect: on Node 22 (seen on 22.23.5), a worker looping
- * through blocking queue calls with short timeouts sometimes goes on running after
- * `worker.terminate()`, for as long as one waits (30 s in the kill storm before it gave up;
- * 3 of about 12,000 kills there, always such a worker). Asking again ended it every time:
+ * A terminate() that never takes effect: a worker looping through queue calls sometimes goes
+ * on running after `worker.terminate()`, for as long as one waits (30 s in the kill storm
+ * before it gave up). The storm saw it on Node 22, 24 and 26 (1 or 2 in 15,045 kills per line;
+ * docs/runtimes.md). Asking again ended it every time:
  * each terminate() call requests the isolate's termination anew. So this waits for `ended`
  * and, while it has not happened, calls terminate() again on every listed thread that has
  * not exited (threadId -1 once it has), every TERMINATE_RETRY_MS. Returns how many times
