@@ -68,44 +68,11 @@ cat > handler.cjs <<'JS'
 module.exports = function square(n) { return n * n; };
 JS
 
-step "1. ESM consumer"
-cat > consumer.mjs <<'JS'
-import assert from 'node:assert/strict';
-import { AsyncQueue, Queue, QueueEmpty, WorkerPool } from 'conveyor-queue';
-
-const resolved = import.meta.resolve('conveyor-queue');
-assert.match(resolved, /\/node_modules\/conveyor-queue\/dist\/index\.js$/, resolved);
-assert.match(import.meta.resolve('conveyor-queue/worker'), /\/node_modules\/conveyor-queue\/dist\/workers\/consumer\.js$/);
-
-const items = [{ id: 1, tags: ['a', 'b'] }, 'two', 3, [4, { five: 5 }], null];
-const q = new Queue({ maxsize: 8 });
-for (const item of items) q.put(item);
-assert.deepEqual(items.map(() => q.get()), items);
-assert.throws(() => q.getNowait(), QueueEmpty);
-const aq = new AsyncQueue();
-await aq.put({ hello: 'world' });
-assert.deepEqual(await aq.get(), { hello: 'world' });
-
-const pool = new WorkerPool({ worker: new URL('./handler.mjs', import.meta.url), threads: 2 });
-const inputs = Array.from({ length: 100 }, (_, i) => i);
-const results = [];
-for await (const r of pool.map(inputs)) results.push(r);
-assert.equal(await pool.run(12), 144);
-await pool.close();
-assert.deepEqual(results, inputs.map((n) => n * n));
-console.log(`ESM consumer ok: ${items.length} items through a Queue, ${results.length + 1} results from a 2-thread WorkerPool`);
-JS
-node consumer.mjs
-
-step "2. CommonJS consumer"
-cat > consumer.cjs <<'JS'
+# What both consumers check, run on the library object each one loaded (import or require).
+cat > exercise.cjs <<'JS'
 const assert = require('node:assert/strict');
-const { join } = require('node:path');
-const { AsyncQueue, Queue, QueueEmpty, WorkerPool } = require('conveyor-queue');
 
-assert.match(require.resolve('conveyor-queue'), /[\\/]node_modules[\\/]conveyor-queue[\\/]dist[\\/]index\.cjs$/);
-
-async function main() {
+module.exports = async function exercise({ AsyncQueue, Queue, QueueEmpty, WorkerPool }, worker, label) {
   const items = [{ id: 1, tags: ['a', 'b'] }, 'two', 3, [4, { five: 5 }], null];
   const q = new Queue({ maxsize: 8 });
   for (const item of items) q.put(item);
@@ -115,16 +82,38 @@ async function main() {
   await aq.put({ hello: 'world' });
   assert.deepEqual(await aq.get(), { hello: 'world' });
 
-  const pool = new WorkerPool({ worker: join(__dirname, 'handler.cjs'), threads: 2 });
+  const pool = new WorkerPool({ worker, threads: 2 });
   const inputs = Array.from({ length: 100 }, (_, i) => i);
   const results = [];
   for await (const r of pool.map(inputs)) results.push(r);
   assert.equal(await pool.run(12), 144);
   await pool.close();
   assert.deepEqual(results, inputs.map((n) => n * n));
-  console.log(`CommonJS consumer ok: ${items.length} items through a Queue, ${results.length + 1} results from a 2-thread WorkerPool`);
-}
-main().catch((error) => {
+  console.log(`${label} consumer ok: ${items.length} items through a Queue, ${results.length + 1} results from a 2-thread WorkerPool`);
+};
+JS
+
+step "1. ESM consumer"
+cat > consumer.mjs <<'JS'
+import assert from 'node:assert/strict';
+import * as conveyor from 'conveyor-queue';
+import exercise from './exercise.cjs';
+
+const resolved = import.meta.resolve('conveyor-queue');
+assert.match(resolved, /\/node_modules\/conveyor-queue\/dist\/index\.js$/, resolved);
+assert.match(import.meta.resolve('conveyor-queue/worker'), /\/node_modules\/conveyor-queue\/dist\/workers\/consumer\.js$/);
+await exercise(conveyor, new URL('./handler.mjs', import.meta.url), 'ESM');
+JS
+node consumer.mjs
+
+step "2. CommonJS consumer"
+cat > consumer.cjs <<'JS'
+const assert = require('node:assert/strict');
+const { join } = require('node:path');
+const exercise = require('./exercise.cjs');
+
+assert.match(require.resolve('conveyor-queue'), /[\\/]node_modules[\\/]conveyor-queue[\\/]dist[\\/]index\.cjs$/);
+exercise(require('conveyor-queue'), join(__dirname, 'handler.cjs'), 'CommonJS').catch((error) => {
   console.error(error);
   process.exitCode = 1;
 });
